@@ -1,0 +1,619 @@
+//! The catalogue of diagnostic codes. Codes are stable and never reused: a
+//! retired code stays here, marked retired, so that `medc explain` still
+//! knows it.
+//!
+//! `MEDC-00xx` syntax, `MEDC-01xx` names and references, `MEDC-02xx` types and
+//! AWS limits, `MEDC-03xx` waivers, `MEDC-1xxx` compliance rules.
+
+use super::Severity;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Syntax,
+    Names,
+    Types,
+    Waivers,
+    Compliance,
+}
+
+#[derive(Debug, PartialEq, Eq, Serialize)]
+pub struct Code {
+    pub code: &'static str,
+    pub title: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    /// HIPAA (45 CFR) or LGPD provisions the rule enforces; empty for
+    /// language errors.
+    pub citations: &'static [&'static str],
+    /// Whether `waive CODE "reason"` may let a finding through.
+    pub waivable: bool,
+    /// What the rule governs, in a few words (compliance rules only).
+    pub governs: &'static str,
+    #[serde(skip)]
+    pub explanation: &'static str,
+}
+
+macro_rules! language_code {
+    ($name:ident, $code:literal, $category:ident, $severity:ident, $title:literal, $explanation:literal) => {
+        pub static $name: Code = Code {
+            code: $code,
+            title: $title,
+            category: Category::$category,
+            severity: Severity::$severity,
+            citations: &[],
+            waivable: false,
+            governs: "",
+            explanation: $explanation,
+        };
+    };
+}
+
+macro_rules! rule {
+    ($name:ident, $code:literal, $severity:ident, waivable: $waivable:literal, $title:literal,
+     cites: [$($cite:literal),+], governs: $governs:literal, $explanation:literal) => {
+        pub static $name: Code = Code {
+            code: $code,
+            title: $title,
+            category: Category::Compliance,
+            severity: Severity::$severity,
+            citations: &[$($cite),+],
+            waivable: $waivable,
+            governs: $governs,
+            explanation: $explanation,
+        };
+    };
+}
+
+// ------------------------------------------------------------------ syntax
+
+language_code!(SYNTAX, "MEDC-0001", Syntax, Error, "syntax error",
+"The parser met a token it did not expect at this point of the program.
+
+A program is one pipeline, `pipeline NAME < ... >`. Inside a block come settings
+(`backup 7d`), flags (`multi_az`), components (`database aurora < ... >`), routes
+(`route POST \"/studies\" -> processor`) and waivers (`waive MEDC-1001 \"reason\"`).
+The diagnostic shows what was expected instead; docs/language.md is the reference.");
+
+language_code!(UNCLOSED_BLOCK, "MEDC-0002", Syntax, Error, "unclosed block",
+"A block opened with `<` was never closed with `>`.
+
+The secondary label points at the `<` that is still open. Add the missing `>`
+where the block should end; an editor's bracket matching helps find the spot.");
+
+language_code!(STRAY_CLOSE, "MEDC-0003", Syntax, Error, "`>` without a matching `<`",
+"A `>` closes a block that was never opened, or was already closed.
+
+Remove the extra `>`, or add the `<` it was meant to close. A route's arrow is
+written `->`, with no space between `-` and `>`.");
+
+language_code!(UNTERMINATED_STRING, "MEDC-0004", Syntax, Error, "unterminated string",
+"A string started with `\"` has no closing `\"` on the same line.
+
+Strings hold one line of text; close the string before the end of the line.
+A `\"` inside a string is written `\\\"`.");
+
+language_code!(BAD_ESCAPE, "MEDC-0005", Syntax, Error, "invalid escape in a string",
+"Inside a string a backslash starts an escape. The escapes are `\\\"`, `\\\\`,
+`\\n`, `\\t` and `\\u{XXXX}` (one to six hexadecimal digits naming a Unicode
+scalar value). Any other character after `\\` is an error; write `\\\\` for a
+literal backslash.");
+
+language_code!(BAD_UNIT, "MEDC-0006", Syntax, Error, "unknown unit",
+"A number is followed by a unit medc does not know.
+
+Durations take `s`, `m`, `h` or `d` (`30m`, `24h`, `7d`). Sizes take `KiB`, `MiB`,
+`GiB` or `TiB` (`512MiB`, `2GiB`); units are binary and case-sensitive.
+Percentages end in `%` (`70%`).");
+
+language_code!(BAD_NUMBER, "MEDC-0007", Syntax, Error, "malformed number",
+"A token that starts with a digit is not a well-formed literal.
+
+Literals that start with a digit are integers (`2`), decimals (`0.5`), versions
+(`16.4`, `16.4.1`), durations (`7d`), sizes (`2GiB`), percentages (`70%`) and ranges
+(`0.5..4`, `2..6`). Digits may not be separated by `_`, and a range has exactly
+two bounds.");
+
+language_code!(REVERSED_RANGE, "MEDC-0008", Syntax, Error, "range bounds reversed",
+"A range is written `LOW..HIGH`, the lower bound first. `6..2` is an error;
+write `2..6`. Both bounds may be equal (`2..2`) for a fixed value.");
+
+language_code!(TOO_DEEP, "MEDC-0009", Syntax, Error, "blocks nested too deeply",
+"Blocks may nest at most 64 levels deep. A real pipeline needs four or five;
+deeper nesting is almost always a generated or corrupted file. The limit keeps
+medc's memory and stack bounded on any input.");
+
+language_code!(NOT_TEXT, "MEDC-0010", Syntax, Error, "input is not UTF-8 text",
+"The file contains bytes that are not valid UTF-8, or NUL bytes: it is probably
+binary, or saved in a legacy encoding (Latin-1, UTF-16). Save it as UTF-8.");
+
+language_code!(EMPTY_PROGRAM, "MEDC-0011", Syntax, Error, "empty program",
+"The file holds no pipeline: it is empty or has only comments and blank space.
+The smallest program is `pipeline NAME < >`; everything left out takes the
+secure default from the standard library (`medc stdlib`).");
+
+language_code!(MISSING_PIPELINE, "MEDC-0012", Syntax, Error, "program does not start with `pipeline`",
+"Every program is one pipeline: `pipeline NAME < ... >`, with its components
+inside the block. Wrap the program in a pipeline block.");
+
+language_code!(TRAILING_INPUT, "MEDC-0013", Syntax, Error, "text after the pipeline",
+"A file holds exactly one pipeline, and nothing but comments may follow its
+closing `>`. Move the text inside the pipeline's block, or into another file.");
+
+language_code!(NON_ASCII_NAME, "MEDC-0014", Syntax, Error, "character not allowed in a name",
+"Names (settings, components, references) use ASCII letters, digits, `_` and `-`,
+because they become parts of AWS resource names, which allow nothing else.
+Text in any script is welcome inside strings: `owner \"Radiologia São Paulo\"`.");
+
+language_code!(TOO_LARGE, "MEDC-0015", Syntax, Error, "input too large",
+"medc reads programs of at most 16 MiB. A pipeline is usually under a hundred
+lines; a larger input is almost certainly not a medc program.");
+
+language_code!(INCOMPLETE_ROUTE, "MEDC-0016", Syntax, Error, "incomplete route",
+"A route is `route METHOD \"PATH\" -> SERVICE`: an HTTP method in capitals, the
+path as a string, an arrow and the service that answers, as in
+`route POST \"/studies\" -> processor`.");
+
+language_code!(INCOMPLETE_WAIVER, "MEDC-0017", Syntax, Error, "incomplete waiver",
+"A waiver is `waive CODE \"reason\"`: the rule's code and, as a string, why the
+rule does not apply here. The reason travels into the template's metadata for
+auditors, so it is never optional.");
+
+language_code!(INCOMPLETE_PARAM, "MEDC-0018", Syntax, Error, "`param` without a name",
+"`param NAME` stands for a CloudFormation parameter supplied at deploy time,
+such as `image param ProcessorImage`. The name is letters and digits.");
+
+// ------------------------------------------------------------------ names
+
+language_code!(UNKNOWN_NAME, "MEDC-0101", Names, Error, "unknown setting or component",
+"The word is neither a setting of the enclosing block nor, at the pipeline
+level, a component kind. The help suggests the closest known name. `medc stdlib`
+lists every kind and setting with its type and default.");
+
+language_code!(UNKNOWN_ENGINE, "MEDC-0102", Names, Error, "unknown engine",
+"A component names its kind and then its engine: `database aurora`,
+`storage efs`, `bucket s3`, `cache redis`, `stream kinesis`, `service fargate`.
+The engine written here is not one the kind offers.");
+
+language_code!(UNKNOWN_REFERENCE, "MEDC-0103", Names, Error, "reference to an unknown component",
+"The setting refers to a component by name, and no component of the pipeline
+has that name. A component's name is the one written after its engine
+(`storage efs scratch`), or the engine itself when none is written
+(`database aurora` is named `aurora`).");
+
+language_code!(WRONG_KIND, "MEDC-0104", Names, Error, "reference to the wrong kind of component",
+"The setting refers to an existing component, but of a kind it cannot use:
+`mount` takes storage, `credentials` and `auth` take a secret, `writes` takes a
+stream or a bucket, `reads` a bucket or stream, `connects` a database or a cache,
+and a route's target is a service.");
+
+language_code!(DUPLICATE_NAME, "MEDC-0105", Names, Error, "two components with the same name",
+"Component names identify resources in the template and in references, so each
+must be unique in the pipeline. Rename one; unnamed components are named after
+their engine, so two `database aurora` blocks need names.");
+
+language_code!(DUPLICATE_SETTING, "MEDC-0106", Names, Error, "setting given twice",
+"A setting may appear once per block (only repeatable ones such as `mount` and
+`route` may appear several times). Keep one of the two.");
+
+language_code!(UNUSED, "MEDC-0107", Names, Warning, "unused secret or component",
+"Nothing in the pipeline refers to this secret or component. A secret is used
+by `credentials` or `auth`; a data component by a service's `connects`,
+`reads`, `writes` or `mount`. Remove it, or connect it to what needs it.");
+
+language_code!(STRAY_VALUE, "MEDC-0108", Names, Error, "value without a setting",
+"A value stands where a setting name was expected, so medc cannot tell what it
+configures. Write the setting's name before it (`backup 7d`), or remove it.");
+
+language_code!(MISSING_VALUE, "MEDC-0109", Names, Error, "setting without its value",
+"The setting takes a value and none follows it. `medc stdlib` shows the type
+each setting takes; the help shows an example.");
+
+language_code!(MISSING_BLOCK, "MEDC-0110", Names, Error, "component without a block",
+"A component is written `KIND [ENGINE] [NAME] < settings >`; the block is
+required, even when empty (`network < >`), so that where a component ends is
+never a guess.");
+
+language_code!(MISPLACED, "MEDC-0111", Names, Error, "not allowed here",
+"This form is not allowed in the enclosing block: routes belong in an `api`
+block, components at the pipeline level, and waivers at the pipeline or
+component level.");
+
+language_code!(MISSING_SETTING, "MEDC-0112", Names, Error, "required setting missing",
+"The component needs a setting that has no default, because no value would be
+safe to guess (the name of an existing secret, the API's domain). Add it.");
+
+// ------------------------------------------------------------------ types and limits
+
+language_code!(TYPE_MISMATCH, "MEDC-0201", Types, Error, "value of the wrong type",
+"The value is not of the type the setting takes. `medc stdlib` lists each
+setting's type: switch (`on`/`off`), integer, decimal, duration (`7d`), size
+(`2GiB`), percentage (`70%`), range (`2..6`), version (`16.4`), string, a choice
+among named values, or a reference to a component.");
+
+language_code!(OUT_OF_RANGE, "MEDC-0202", Types, Error, "value outside its allowed range",
+"The value is of the right type but outside the bounds the setting allows.
+The bounds come from the AWS service's own limits, stated in the standard
+library beside the setting.");
+
+language_code!(NOT_ALLOWED_VALUE, "MEDC-0203", Types, Error, "value not among the allowed ones",
+"The setting takes one of a fixed set of values, listed in the help.");
+
+language_code!(FARGATE_SIZE, "MEDC-0210", Types, Error, "unsupported Fargate cpu and memory combination",
+"Fargate accepts only certain memory sizes for each cpu size:
+256 (.25 vCPU): 512, 1024 or 2048 MiB; 512: 1 to 4 GiB in 1 GiB steps;
+1024: 2 to 8 GiB; 2048: 4 to 16 GiB; 4096: 8 to 30 GiB, all in 1 GiB steps;
+8192: 16 to 60 GiB in 4 GiB steps; 16384: 32 to 120 GiB in 8 GiB steps.
+Other combinations fail when the task definition is registered.");
+
+language_code!(AURORA_VERSION, "MEDC-0211", Types, Error, "Aurora PostgreSQL version that cannot be created",
+"AWS retires Aurora PostgreSQL minor versions; a cluster of a retired version
+can no longer be created, and the stack fails long after `medc build` says yes
+(15.4 is such a version). The standard library lists the versions that can be
+created; pick one of them.");
+
+language_code!(AURORA_CAPACITY, "MEDC-0212", Types, Error, "invalid Aurora Serverless v2 capacity",
+"Aurora Serverless v2 capacity is set in Aurora capacity units (ACUs) from 0.5
+to 256, in steps of 0.5, and the minimum may not exceed the maximum.");
+
+language_code!(KINESIS_RETENTION, "MEDC-0213", Types, Error, "Kinesis retention out of bounds",
+"A Kinesis data stream keeps records from 24 hours to 8760 hours (365 days).");
+
+language_code!(KINESIS_SHARDS, "MEDC-0214", Types, Error, "Kinesis shard count out of bounds",
+"A provisioned Kinesis stream has at least 1 shard; medc caps a stream at 500
+shards, the default per-account shard quota in sa-east-1. Use `mode on_demand`
+for traffic that cannot be sized in advance.");
+
+language_code!(REDIS_SNAPSHOTS, "MEDC-0215", Types, Error, "Redis snapshot retention out of bounds",
+"ElastiCache keeps automatic snapshots for at most 35 days.");
+
+language_code!(LOG_RETENTION, "MEDC-0216", Types, Error, "log retention CloudWatch does not offer",
+"CloudWatch Logs accepts only these retention periods, in days: 1, 3, 5, 7, 14,
+30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+3288 and 3653.");
+
+language_code!(BUCKET_NAME, "MEDC-0217", Types, Error, "invalid S3 bucket name",
+"S3 bucket names are 3 to 63 characters of lowercase letters, digits, `-` and
+`.`, starting and ending with a letter or digit. medc names a bucket
+`PIPELINE-COMPONENT-SUFFIX`, so the name must fit with the longest environment
+suffix the `EnvironmentSuffix` parameter allows.");
+
+language_code!(NAME_TOO_LONG, "MEDC-0218", Types, Error, "resource name too long",
+"medc names resources `PIPELINE-COMPONENT-SUFFIX`, and each AWS service limits
+the length of a name (an ElastiCache replication group 40 characters, an
+Aurora cluster 63, an ECS service 255...). The name must fit with the longest
+environment suffix the `EnvironmentSuffix` parameter allows. Shorten the
+pipeline's or the component's name.");
+
+language_code!(AURORA_BACKUP_LIMIT, "MEDC-0219", Types, Error, "Aurora backup retention out of bounds",
+"Aurora keeps automated backups from 1 to 35 days. Longer retention is AWS
+Backup's job: the pipeline's `backup` plan keeps recovery points as long as
+you ask.");
+
+// ------------------------------------------------------------------ waivers
+
+language_code!(WAIVER_REASON, "MEDC-0301", Waivers, Error, "waiver reason too short",
+"A waiver lets a non-compliant choice through, and its reason is what an
+auditor reads in the template's metadata. Write at least a sentence (20
+characters or more) saying why the rule does not apply here.");
+
+language_code!(UNUSED_WAIVER, "MEDC-0302", Waivers, Warning, "waiver matches no finding",
+"Nothing in the waiver's scope breaks the rule it waives, so the waiver has no
+effect. Remove it, so that the waivers in a program stay a true list of its
+exceptions; or move it to the component where the finding is.");
+
+language_code!(NOT_WAIVABLE, "MEDC-0303", Waivers, Error, "rule cannot be waived",
+"Some rules have no safe exception, such as a literal password in the source.
+`medc rules` marks which rules can be waived.");
+
+language_code!(UNKNOWN_RULE, "MEDC-0304", Waivers, Error, "waiver names an unknown rule",
+"A waiver names a compliance rule by code (`MEDC-1xxx`). `medc rules` lists them.
+Language errors (`MEDC-0xxx`) cannot be waived.");
+
+// ------------------------------------------------------------------ compliance
+
+rule!(ENCRYPTION_AT_REST, "MEDC-1001", Error, waivable: true,
+"encryption at rest with the pipeline's customer-managed key",
+cites: ["45 CFR 164.312(a)(2)(iv)", "45 CFR 164.312(e)(2)(ii)"],
+governs: "database, file system, cache, stream, bucket, log groups, topic, backup vault",
+"Every place that stores data — Aurora, EFS, ElastiCache, Kinesis, S3, CloudWatch
+log groups, the SNS topic and the backup vault — is encrypted with the
+pipeline's customer-managed KMS key. A customer-managed key (unlike an
+AWS-owned one) has a key policy you control and an audit trail of every use in
+CloudTrail, which is how an auditor verifies that only the pipeline read PHI.
+
+The standard library turns encryption on everywhere; `encrypted off` on any
+store is this error.");
+
+rule!(KEY_ROTATION, "MEDC-1002", Error, waivable: true,
+"automatic key rotation",
+cites: ["45 CFR 164.312(a)(2)(iv)"],
+governs: "key",
+"Customer-managed KMS keys rotate their key material every year, so that a
+leaked key version exposes a bounded amount of data. `rotation off` is this
+error.");
+
+rule!(TRANSIT_ENCRYPTION, "MEDC-1003", Error, waivable: true,
+"encryption in transit everywhere",
+cites: ["45 CFR 164.312(e)(1)", "45 CFR 164.312(e)(2)(ii)"],
+governs: "database TLS, cache TLS, file system TLS, bucket TLS, API TLS policy",
+"PHI never crosses a network in clear text. Aurora forces TLS (`rds.force_ssl`),
+ElastiCache requires transit encryption, the EFS file-system policy denies
+non-TLS mounts, the S3 bucket policy denies requests without TLS, and the API
+accepts TLS 1.2 or later only. `tls off` on any component, or an API
+`tls_policy` older than `1.2`, is this error.");
+
+rule!(MUTUAL_TLS, "MEDC-1004", Error, waivable: true,
+"mutual TLS on the API, default endpoint disabled",
+cites: ["45 CFR 164.312(d)"],
+governs: "api",
+"The API authenticates every client by certificate: its custom domain has a
+mutual-TLS truststore, and the default `execute-api` endpoint, which would let
+clients bypass mutual TLS, is disabled. An api without an `mtls` block, with
+`mtls off`, or with `default_endpoint on` is this error.");
+
+rule!(ROUTE_AUTHORIZATION, "MEDC-1005", Error, waivable: true,
+"every API route requires authorization",
+cites: ["45 CFR 164.312(d)", "45 CFR 164.312(a)(1)"],
+governs: "api routes",
+"Mutual TLS proves which client connects; authorization decides what it may
+do. Every method of the API requires AWS IAM (SigV4) authorization, so a
+client needs both a trusted certificate and credentials allowed to invoke the
+route. `authorization none` on the api or on a route is this error.");
+
+rule!(LITERAL_SECRET, "MEDC-1006", Error, waivable: false,
+"credentials only from existing Secrets Manager entries",
+cites: ["45 CFR 164.312(a)(1)", "45 CFR 164.312(d)"],
+governs: "secrets, database credentials, cache auth token",
+"Passwords and tokens never appear in the source or in the template, where
+anyone with read access to the repository or the stack would see them.
+Credentials come from an existing Secrets Manager entry
+(`secret db_admin < existing \"medimg/aurora-admin\" >`), referenced by the
+template through dynamic references resolved at deploy time. A literal
+`password`, `token` or secret `value` is this error, and it cannot be waived.");
+
+rule!(MULTI_AZ, "MEDC-1007", Error, waivable: true,
+"database and cache span availability zones",
+cites: ["45 CFR 164.308(a)(7)(ii)(B)"],
+governs: "database, cache",
+"The contingency plan's disaster recovery needs the data tier to survive the
+loss of an availability zone: Aurora runs a writer and a reader in different
+zones, ElastiCache a primary and a replica with automatic failover.
+`multi_az off` or `replicas 0` is this error.");
+
+rule!(NETWORK_AZS, "MEDC-1008", Error, waivable: true,
+"the network spans at least two availability zones",
+cites: ["45 CFR 164.308(a)(7)(ii)(B)"],
+governs: "network",
+"Every tier is spread across at least two availability zones, which needs
+subnets in at least two. `azs 1` is this error.");
+
+rule!(SERVICE_TASKS, "MEDC-1009", Error, waivable: true,
+"at least two service tasks",
+cites: ["45 CFR 164.308(a)(7)(ii)(B)"],
+governs: "service",
+"A Fargate service runs at least two tasks, spread across availability zones,
+so that processing continues when a task or a zone fails. `tasks 1` or a
+scaling range starting at 1 is this error.");
+
+rule!(BACKUP_RETENTION, "MEDC-1010", Error, waivable: true,
+"backups kept long enough",
+cites: ["45 CFR 164.308(a)(7)(ii)(A)"],
+governs: "database backup, cache snapshots",
+"The data backup plan keeps exact copies retrievable: Aurora keeps automated
+backups at least 7 days, ElastiCache snapshots at least 15 days. A shorter
+`backup` or `snapshots` is this error.");
+
+rule!(BACKUP_PLAN, "MEDC-1011", Error, waivable: true,
+"an AWS Backup plan covers database and file system",
+cites: ["45 CFR 164.308(a)(7)(ii)(A)"],
+governs: "backup, database, file system",
+"An AWS Backup plan, with its vault encrypted by the pipeline's key, takes
+recovery points of the Aurora cluster and the EFS file system that are
+independent of the services' own retention. `backup < plan off >`, or a
+backup retention shorter than the minimum, is this error.");
+
+rule!(DELETION_PROTECTION, "MEDC-1012", Error, waivable: true,
+"deletion protection on stateful resources",
+cites: ["45 CFR 164.308(a)(7)(ii)(A)", "45 CFR 164.312(c)(1)"],
+governs: "database, load balancer, stateful resources",
+"Stateful resources are protected against deletion, so that a stack update or
+a mistaken delete cannot destroy PHI. A pipeline declared
+`lifecycle disposable` (a CI stack that must be created and deleted) relaxes
+this rule, and medc records that as a waiver in the output; writing
+`deletion_protection off` on a component is this error.");
+
+rule!(AUDIT_LOGGING, "MEDC-1013", Error, waivable: true,
+"audit logging on",
+cites: ["45 CFR 164.312(b)"],
+governs: "database log export, API logs, flow logs, container logs, bucket access logs, cache slow logs",
+"Audit controls record activity in every system that holds PHI: the database
+exports its `postgresql` log, the API writes access and execution logs, the
+VPC writes flow logs, containers log to CloudWatch, the bucket writes server
+access logs and the cache delivers its slow log. Turning any of these off
+(`flow_logs off`, `access_logs off`, `logging off`, `log_export off`, ...) is
+this error.");
+
+rule!(LOG_RETENTION_MIN, "MEDC-1014", Error, waivable: true,
+"log retention set and long enough",
+cites: ["45 CFR 164.312(b)", "45 CFR 164.316(b)(2)(i)"],
+governs: "log groups",
+"Every log group has a retention period of at least the standard library's
+minimum (365 days), so audit records are there when an investigation needs
+them, and are not kept forever either.");
+
+rule!(NO_PHI_IN_LOGS, "MEDC-1015", Error, waivable: true,
+"no PHI in logs",
+cites: ["45 CFR 164.312(b)", "45 CFR 164.502(b)"],
+governs: "api data tracing",
+"API Gateway's data tracing writes whole request and response bodies — DICOM
+images and their PHI — into CloudWatch Logs, outside the minimum-necessary
+scope. medc logs requests (access and execution logs) without their bodies.
+`data_trace on` is this error.");
+
+rule!(LEAST_PRIVILEGE, "MEDC-1016", Error, waivable: true,
+"least-privilege access",
+cites: ["45 CFR 164.308(a)(4)(ii)(B)", "45 CFR 164.312(a)(1)"],
+governs: "service grants",
+"A service's IAM permissions are derived from what it declares it uses
+(`connects`, `reads`, `writes`, `mount`), each scoped to that component's ARN.
+A raw `grant` is allowed for what the language cannot express, but a wildcard
+in its action (`s3:*`) or its resource (`*`) is this error.");
+
+rule!(NO_PUBLIC_EXPOSURE, "MEDC-1017", Error, waivable: true,
+"nothing publicly reachable",
+cites: ["45 CFR 164.308(a)(3)(i)", "45 CFR 164.312(e)(1)"],
+governs: "database, cache, bucket, service, network",
+"No component that handles PHI is reachable from the internet: no public IPs
+on tasks, no publicly accessible database or cache, no public bucket, and no
+public subnets unless internet egress is declared. `public on` is this error.");
+
+rule!(INTERNET_EGRESS, "MEDC-1018", Warning, waivable: true,
+"internet egress declared",
+cites: ["45 CFR 164.312(e)(1)"],
+governs: "network egress",
+"By default the network has no internet gateway at all: AWS services are
+reached through VPC endpoints. `egress nat` adds public subnets, an internet
+gateway and NAT gateways, which lets any process in the private subnets send
+data to the internet. It is allowed, and this warning names the exposure so
+that a reviewer sees it; waive it with the reason egress is needed.");
+
+rule!(CONTAINER_HARDENING, "MEDC-1019", Error, waivable: true,
+"containers run as non-root with a read-only root file system",
+cites: ["45 CFR 164.312(a)(1)"],
+governs: "service containers",
+"A compromised process in a container running as root on a writable root file
+system can change the image's binaries and escalate. Containers run as a
+numeric non-root user with a read-only root file system; writable paths are
+volumes. `user 0`, `user root` or `read_only_root off` is this error.");
+
+rule!(DATA_RESIDENCY, "MEDC-1020", Error, waivable: true,
+"data stays in the jurisdiction's region",
+cites: ["LGPD (Lei 13.709/2018) art. 33", "45 CFR 164.308(a)(1)(ii)(B)"],
+governs: "pipeline region",
+"Health data of Brazilian patients stays in Brazil: with `jurisdiction brazil`
+(the default) the pipeline deploys to `sa-east-1` only, and the template
+refuses to deploy to any other region. Another region is this error.");
+
+rule!(ALARM_NOTIFICATION, "MEDC-1021", Error, waivable: true,
+"every alarm notifies someone",
+cites: ["45 CFR 164.308(a)(6)(ii)"],
+governs: "alarms",
+"Security incident procedures need someone to hear about an incident: every
+alarm sends to an encrypted SNS topic with a subscription. A pipeline with
+services and no `alarms < notify ... >`, or with `alarms off`, is this error.");
+
+rule!(DISPOSABLE_STACK, "MEDC-1022", Note, waivable: true,
+"stack declared disposable",
+cites: ["45 CFR 164.308(a)(7)(ii)(A)", "45 CFR 164.312(c)(1)"],
+governs: "pipeline lifecycle",
+"`lifecycle disposable` declares a stack that CI creates and deletes: stateful
+resources get the `Delete` policy and no deletion protection. This is a
+standing waiver of MEDC-1012, recorded in the template's metadata; never
+declare a stack that holds real PHI disposable.");
+
+/// Every code, in order. `medc explain` and `medc rules` read this list.
+pub static ALL: &[&Code] = &[
+    &SYNTAX,
+    &UNCLOSED_BLOCK,
+    &STRAY_CLOSE,
+    &UNTERMINATED_STRING,
+    &BAD_ESCAPE,
+    &BAD_UNIT,
+    &BAD_NUMBER,
+    &REVERSED_RANGE,
+    &TOO_DEEP,
+    &NOT_TEXT,
+    &EMPTY_PROGRAM,
+    &MISSING_PIPELINE,
+    &TRAILING_INPUT,
+    &NON_ASCII_NAME,
+    &TOO_LARGE,
+    &INCOMPLETE_ROUTE,
+    &INCOMPLETE_WAIVER,
+    &INCOMPLETE_PARAM,
+    &UNKNOWN_NAME,
+    &UNKNOWN_ENGINE,
+    &UNKNOWN_REFERENCE,
+    &WRONG_KIND,
+    &DUPLICATE_NAME,
+    &DUPLICATE_SETTING,
+    &UNUSED,
+    &STRAY_VALUE,
+    &MISSING_VALUE,
+    &MISSING_BLOCK,
+    &MISPLACED,
+    &MISSING_SETTING,
+    &TYPE_MISMATCH,
+    &OUT_OF_RANGE,
+    &NOT_ALLOWED_VALUE,
+    &FARGATE_SIZE,
+    &AURORA_VERSION,
+    &AURORA_CAPACITY,
+    &KINESIS_RETENTION,
+    &KINESIS_SHARDS,
+    &REDIS_SNAPSHOTS,
+    &LOG_RETENTION,
+    &BUCKET_NAME,
+    &NAME_TOO_LONG,
+    &AURORA_BACKUP_LIMIT,
+    &WAIVER_REASON,
+    &UNUSED_WAIVER,
+    &NOT_WAIVABLE,
+    &UNKNOWN_RULE,
+    &ENCRYPTION_AT_REST,
+    &KEY_ROTATION,
+    &TRANSIT_ENCRYPTION,
+    &MUTUAL_TLS,
+    &ROUTE_AUTHORIZATION,
+    &LITERAL_SECRET,
+    &MULTI_AZ,
+    &NETWORK_AZS,
+    &SERVICE_TASKS,
+    &BACKUP_RETENTION,
+    &BACKUP_PLAN,
+    &DELETION_PROTECTION,
+    &AUDIT_LOGGING,
+    &LOG_RETENTION_MIN,
+    &NO_PHI_IN_LOGS,
+    &LEAST_PRIVILEGE,
+    &NO_PUBLIC_EXPOSURE,
+    &INTERNET_EGRESS,
+    &CONTAINER_HARDENING,
+    &DATA_RESIDENCY,
+    &ALARM_NOTIFICATION,
+    &DISPOSABLE_STACK,
+];
+
+/// Looks a code up by its text, ignoring case (`medc-1001` finds MEDC-1001).
+pub fn lookup(code: &str) -> Option<&'static Code> {
+    ALL.iter()
+        .copied()
+        .find(|c| c.code.eq_ignore_ascii_case(code))
+}
+
+/// The compliance rules, the ones a waiver may name.
+pub fn rules() -> impl Iterator<Item = &'static Code> {
+    ALL.iter()
+        .copied()
+        .filter(|c| c.category == Category::Compliance)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_well_formed() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in ALL {
+            assert!(seen.insert(code.code), "{} listed twice", code.code);
+            assert!(code.code.starts_with("MEDC-") && code.code.len() == 9);
+            assert!(!code.explanation.trim().is_empty(), "{} unexplained", code.code);
+            let is_rule = code.code.as_bytes()[5] == b'1';
+            assert_eq!(is_rule, code.category == Category::Compliance, "{}", code.code);
+            assert_eq!(is_rule, !code.citations.is_empty(), "{}", code.code);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! Human rendering: miette's graphical report, one per diagnostic.
+
+use super::{help_with_citation, FileReport};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::source::SourceFile;
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
+use std::fmt;
+
+/// Lines longer than this are shown as a window around the span, so that a
+/// diagnostic on a 3 MB line prints a readable excerpt, not the whole line.
+const MAX_SHOWN_LINE: usize = 400;
+const WINDOW_MARGIN: usize = 80;
+
+pub fn render(reports: &[FileReport<'_>], color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
+    let mut out = String::new();
+    for report in reports {
+        for diagnostic in report.diagnostics {
+            let view = View::new(report.file, diagnostic);
+            if handler.render_report(&mut out, &view).is_err() {
+                // Rendering into a String cannot fail; keep the message anyway.
+                out.push_str(&format!("{}: {}\n", diagnostic.code.code, diagnostic.message));
+            }
+        }
+    }
+    out
+}
+
+/// A diagnostic together with the slice of source miette is shown.
+struct View<'a> {
+    diagnostic: &'a Diagnostic,
+    source: Excerpt<'a>,
+    labels: Vec<LabeledSpan>,
+    help: String,
+}
+
+impl<'a> View<'a> {
+    fn new(file: &'a SourceFile, diagnostic: &'a Diagnostic) -> Self {
+        let source = Excerpt::around(file, diagnostic.primary.span.start);
+        let mut labels = vec![LabeledSpan::new_primary_with_span(
+            Some(diagnostic.primary.message.clone()),
+            source.local(diagnostic.primary.span.range()),
+        )];
+        for label in &diagnostic.secondary {
+            if source.contains(label.span.range()) {
+                labels.push(LabeledSpan::new_with_span(
+                    Some(label.message.clone()),
+                    source.local(label.span.range()),
+                ));
+            }
+        }
+        View {
+            diagnostic,
+            source,
+            labels,
+            help: help_with_citation(diagnostic),
+        }
+    }
+}
+
+impl fmt::Debug for View<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl fmt::Display for View<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for View<'_> {}
+
+impl miette::Diagnostic for View<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diagnostic.code.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.help))
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+}
+
+/// The source text miette reads: the whole file, or for an overlong line a
+/// window of it, with line and column numbers kept true to the file.
+struct Excerpt<'a> {
+    name: &'a str,
+    text: &'a str,
+    /// Byte offset of `text` in the file.
+    offset: usize,
+    /// Zero-based line and column of `text`'s first byte in the file.
+    line: usize,
+    column: usize,
+}
+
+impl<'a> Excerpt<'a> {
+    fn around(file: &'a SourceFile, at: usize) -> Self {
+        let text = file.text.as_str();
+        let at = floor_boundary(text, at.min(text.len()));
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        if line_end - line_start <= MAX_SHOWN_LINE {
+            return Excerpt { name: &file.name, text, offset: 0, line: 0, column: 0 };
+        }
+        let start = floor_boundary(text, at.saturating_sub(WINDOW_MARGIN).max(line_start));
+        let end = floor_boundary(text, (at + WINDOW_MARGIN).min(line_end));
+        Excerpt {
+            name: &file.name,
+            text: &text[start..end],
+            offset: start,
+            line: text[..start].matches('\n').count(),
+            column: text[line_start..start].chars().count(),
+        }
+    }
+
+    fn contains(&self, range: std::ops::Range<usize>) -> bool {
+        range.start >= self.offset && range.end <= self.offset + self.text.len()
+    }
+
+    /// A file span as a span of the excerpt, clamped into it.
+    fn local(&self, range: std::ops::Range<usize>) -> SourceSpan {
+        let len = self.text.len();
+        let start = range.start.saturating_sub(self.offset).min(len);
+        let end = range.end.saturating_sub(self.offset).clamp(start, len);
+        SourceSpan::from(start..end)
+    }
+}
+
+impl SourceCode for Excerpt<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        let column = if inner.line() == 0 {
+            inner.column() + self.column
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.line,
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}

@@ -1,0 +1,101 @@
+//! Parsing: source text to the syntax tree (`ast`), with syntax errors as
+//! diagnostics. The grammar is `grammar/medimg.pest`.
+//!
+//! Parsing runs in three steps: `scan` matches brackets and strings in one
+//! linear pass (so deep nesting is refused before the recursive parser runs);
+//! pest then parses the header and each chunk of the body separately, so a
+//! syntax error in one component does not hide those in the next; `build`
+//! turns pest's pairs into the tree, reading literals as it goes.
+
+pub mod ast;
+mod build;
+pub mod dump;
+mod errors;
+mod literal;
+mod scan;
+
+use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::span::Span;
+use pest::Parser;
+use pest_derive::Parser;
+
+pub use scan::MAX_DEPTH;
+
+#[derive(Parser)]
+#[grammar = "../grammar/medimg.pest"]
+pub(crate) struct Grammar;
+
+/// The result of parsing: the tree when the program's outline could be read,
+/// and every syntax error found.
+pub struct Parsed {
+    pub program: Option<ast::Program>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn parse(text: &str) -> Parsed {
+    let mut diagnostics = Vec::new();
+    if is_blank(text) {
+        diagnostics.push(Diagnostic::new(
+            &codes::EMPTY_PROGRAM,
+            "the file holds no pipeline",
+            Label::new(Span::new(0, text.len()), "nothing but blank space and comments"),
+            "a program is `pipeline NAME < ... >`; the smallest is `pipeline medimg < >`",
+        ));
+        return Parsed { program: None, diagnostics };
+    }
+    let layout = match scan::scan(text) {
+        scan::Scan::Broken(errors) => return Parsed { program: None, diagnostics: errors },
+        scan::Scan::Balanced(layout) => layout,
+    };
+    let header_end = layout.as_ref().map_or(text.len(), |l| l.open + 1);
+    let header = match Grammar::parse(Rule::header, &text[..header_end]) {
+        Ok(mut pairs) => pairs.next().map(|pair| build::header(pair, 0)),
+        Err(error) => {
+            diagnostics.push(errors::translate(error, text, 0, errors::Context::Header));
+            None
+        }
+    };
+    let Some(layout) = layout else {
+        if header.is_some() {
+            // A header with no matching block cannot happen: the scan found
+            // every bracket balanced, so `<` implies its `>`.
+            diagnostics.push(errors::missing_block(text));
+        }
+        return Parsed { program: None, diagnostics };
+    };
+    let mut terms = Vec::new();
+    for chunk in &layout.chunks {
+        match Grammar::parse(Rule::terms, &text[chunk.range()]) {
+            Ok(pairs) => {
+                let mut builder = build::Builder::new(chunk.start);
+                for pair in pairs.flatten().filter(|p| p.as_rule() == Rule::terms) {
+                    terms.extend(builder.terms(pair.into_inner()));
+                }
+                diagnostics.extend(builder.diagnostics);
+            }
+            Err(error) => diagnostics.push(errors::translate(error, text, chunk.start, errors::Context::Body)),
+        }
+    }
+    let trailer_start = layout.close + 1;
+    if let Err(error) = Grammar::parse(Rule::trailer, &text[trailer_start..]) {
+        diagnostics.push(errors::translate(error, text, trailer_start, errors::Context::Trailer));
+    }
+    let program = header.map(|(keyword, name)| ast::Program {
+        keyword,
+        name,
+        body: ast::Block {
+            open: Span::new(layout.open, layout.open + 1),
+            close: Span::new(layout.close, layout.close + 1),
+            terms,
+        },
+    });
+    Parsed { program, diagnostics }
+}
+
+/// True when the text holds nothing but white space and comments.
+fn is_blank(text: &str) -> bool {
+    text.lines().all(|line| {
+        let line = line.trim_start_matches(['\u{FEFF}', ' ', '\t', '\r']);
+        line.is_empty() || line.starts_with("//")
+    })
+}
