@@ -1,1 +1,325 @@
-fn main() {}
+//! The `medc` command line. Everything it does is in the library; this file
+//! reads arguments and files, prints, and chooses the exit status:
+//! 0 success (warnings allowed), 1 the program has errors, 2 usage or I/O.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use medc::diagnostics::render::{self, FileReport, Format};
+use medc::diagnostics::{codes, Diagnostic, Severity};
+use medc::source::{self, SourceFile};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const EXAMPLES: &str = "\
+Examples:
+  medc check examples/medimg.medimg
+  medc check --error-format short pipelines/*.medimg
+  medc build examples/medimg.medimg -o medimg.template.json
+  medc explain MEDC-1001
+  medc rules --format json";
+
+#[derive(Parser)]
+#[command(name = "medc", version, about = "Compiles .medimg pipelines into HIPAA-compliant AWS CloudFormation templates", after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a pipeline and write its CloudFormation template
+    Build {
+        /// The program to compile; `-` reads standard input
+        file: PathBuf,
+        /// Where to write the template; `-` for standard output
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        report: ReportOptions,
+    },
+    /// Check pipelines and report every diagnostic, writing nothing
+    Check {
+        /// The programs to check; `-` reads standard input
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        report: ReportOptions,
+    },
+    /// Explain a diagnostic code or compliance rule
+    Explain {
+        /// A code such as MEDC-1001
+        code: String,
+    },
+    /// List the compliance rules
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Print the standard library: every component kind, its settings and their secure defaults
+    Stdlib,
+}
+
+#[derive(clap::Args)]
+struct ReportOptions {
+    /// How to print diagnostics: human (graphical), short (file:line:col, for editors),
+    /// json (medc's documented schema) or sarif (SARIF 2.1.0)
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    error_format: Format,
+    /// When to colour human output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Table,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { files, report } => check(&files, &report),
+        Command::Build {
+            file,
+            output,
+            report,
+        } => build(&file, output.as_deref(), &report),
+        Command::Explain { code } => explain(&code),
+        Command::Rules { format } => rules(format),
+        Command::Stdlib => stdlib(),
+    }
+}
+
+/// A file's name as diagnostics print it, and its contents.
+fn read(path: &Path) -> Result<(String, Vec<u8>), String> {
+    if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(source::MAX_SOURCE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(("<stdin>".to_string(), bytes));
+    }
+    let name = path.display().to_string();
+    if path.is_dir() {
+        return Err(format!("`{name}` is a directory, not a .medimg file"));
+    }
+    let file = std::fs::File::open(path)
+        .map_err(|e| format!("cannot read `{name}`: {}", io_reason(&e)))?;
+    let mut bytes = Vec::new();
+    file.take(source::MAX_SOURCE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read `{name}`: {}", io_reason(&e)))?;
+    Ok((name, bytes))
+}
+
+fn io_reason(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => error.to_string(),
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+/// One file checked: its source and its diagnostics.
+struct Outcome {
+    file: SourceFile,
+    diagnostics: Vec<Diagnostic>,
+    program: Option<medc::check::Program>,
+}
+
+fn check_one(name: String, bytes: Vec<u8>) -> Result<Outcome, String> {
+    match source::decode(&name, bytes) {
+        Err((file, diagnostic)) => Ok(Outcome {
+            file,
+            diagnostics: vec![diagnostic],
+            program: None,
+        }),
+        Ok(file) => {
+            let checked = medc::check_file(&file).map_err(|e| e.to_string())?;
+            Ok(Outcome {
+                file,
+                diagnostics: checked.diagnostics,
+                program: checked.program,
+            })
+        }
+    }
+}
+
+fn check(paths: &[PathBuf], options: &ReportOptions) -> ExitCode {
+    let mut outcomes = Vec::new();
+    let mut io_failed = false;
+    for path in paths {
+        match read(path).and_then(|(name, bytes)| check_one(name, bytes)) {
+            Ok(outcome) => outcomes.push(outcome),
+            Err(message) => {
+                eprintln!("error: {message}");
+                io_failed = true;
+            }
+        }
+    }
+    // Machine formats go to standard output, so they can be redirected to a file.
+    let to_stdout = matches!(options.error_format, Format::Json | Format::Sarif);
+    print_diagnostics(&outcomes, options, to_stdout);
+    if io_failed {
+        ExitCode::from(2)
+    } else if outcomes
+        .iter()
+        .any(|o| medc::diagnostics::has_errors(&o.diagnostics))
+    {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn build(path: &Path, output: Option<&Path>, options: &ReportOptions) -> ExitCode {
+    let outcome = match read(path).and_then(|(name, bytes)| check_one(name, bytes)) {
+        Ok(outcome) => outcome,
+        Err(message) => return usage_error(&message),
+    };
+    let outcomes = [outcome];
+    print_diagnostics(&outcomes, options, false);
+    let [outcome] = outcomes;
+    if medc::diagnostics::has_errors(&outcome.diagnostics) {
+        return ExitCode::from(1);
+    }
+    let _ = (output, outcome.program);
+    eprintln!("medc: `{}` checks clean; lowering to CloudFormation is not built yet, so nothing was written", outcome.file.name);
+    ExitCode::SUCCESS
+}
+
+fn print_diagnostics(outcomes: &[Outcome], options: &ReportOptions, to_stdout: bool) {
+    let reports: Vec<FileReport<'_>> = outcomes
+        .iter()
+        .map(|o| FileReport {
+            file: &o.file,
+            diagnostics: &o.diagnostics,
+        })
+        .collect();
+    let machine = matches!(options.error_format, Format::Json | Format::Sarif);
+    if !machine && outcomes.iter().all(|o| o.diagnostics.is_empty()) {
+        return;
+    }
+    let color = match options.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal() && !to_stdout
+        }
+    };
+    let mut text = render::render(options.error_format, &reports, color);
+    if options.error_format == Format::Human {
+        text.push_str(&summary(outcomes));
+    }
+    let written = if to_stdout {
+        std::io::stdout().write_all(text.as_bytes())
+    } else {
+        std::io::stderr().write_all(text.as_bytes())
+    };
+    // A closed pipe is not worth a panic; the exit status still tells.
+    let _ = written;
+}
+
+fn summary(outcomes: &[Outcome]) -> String {
+    let count = |severity| {
+        outcomes
+            .iter()
+            .flat_map(|o| &o.diagnostics)
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    if errors == 0 && warnings == 0 {
+        return String::new();
+    }
+    format!(
+        "medc: {}, {}\n",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+fn explain(code: &str) -> ExitCode {
+    let Some(entry) = codes::lookup(code) else {
+        let known: Vec<&str> = codes::ALL.iter().map(|c| c.code).collect();
+        let hint = match medc::suggest::closest(&code.to_ascii_uppercase(), known.iter().copied()) {
+            Some(close) => format!("; did you mean `{close}`?"),
+            None => "; `medc rules` lists the compliance rules".to_string(),
+        };
+        return usage_error(&format!("no diagnostic has the code `{code}`{hint}"));
+    };
+    let mut text = format!("{}: {}\n\n", entry.code, entry.title);
+    text.push_str(&format!("severity: {}\n", entry.severity.as_str()));
+    if !entry.citations.is_empty() {
+        text.push_str(&format!("citations: {}\n", entry.citations.join("; ")));
+        text.push_str(&format!("governs: {}\n", entry.governs));
+        text.push_str(&format!(
+            "waivable: {}\n",
+            if entry.waivable {
+                "yes, with `waive CODE \"reason\"`"
+            } else {
+                "no"
+            }
+        ));
+    }
+    text.push('\n');
+    text.push_str(entry.explanation);
+    text.push('\n');
+    print!("{text}");
+    ExitCode::SUCCESS
+}
+
+fn rules(format: ListFormat) -> ExitCode {
+    let rules: Vec<&codes::Code> = codes::rules().collect();
+    match format {
+        ListFormat::Json => match serde_json::to_string_pretty(&rules) {
+            Ok(json) => println!("{json}"),
+            Err(e) => return usage_error(&format!("cannot serialize the rules: {e}")),
+        },
+        ListFormat::Table => {
+            println!(
+                "{:<10} {:<8} {:<9} {:<60} citations",
+                "code", "severity", "waivable", "title"
+            );
+            for rule in rules {
+                println!(
+                    "{:<10} {:<8} {:<9} {:<60} {}",
+                    rule.code,
+                    rule.severity.as_str(),
+                    if rule.waivable { "yes" } else { "no" },
+                    rule.title,
+                    rule.citations.join("; ")
+                );
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn stdlib() -> ExitCode {
+    for (path, text) in medc::stdlib::FILES {
+        println!("// ---- {path}\n{text}");
+    }
+    ExitCode::SUCCESS
+}

@@ -53,3 +53,49 @@ impl LineIndex<'_> {
         (self.locate(span.start), self.locate(span.end))
     }
 }
+
+/// The largest input medc reads.
+pub const MAX_SOURCE_BYTES: usize = 16 << 20;
+
+/// Turns raw bytes into a source file, or explains why they are not one:
+/// too large, not UTF-8, or holding NUL bytes (binary data). On error the
+/// file holds a lossy decoding, so that the diagnostic can still be shown.
+pub fn decode(
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<SourceFile, (SourceFile, crate::diagnostics::Diagnostic)> {
+    use crate::diagnostics::{codes, Diagnostic, Label};
+    if bytes.len() > MAX_SOURCE_BYTES {
+        let file = SourceFile::new(name, String::new());
+        let diagnostic = Diagnostic::new(
+            &codes::TOO_LARGE,
+            format!(
+                "the input is {} MiB; medc reads at most {} MiB",
+                bytes.len() >> 20,
+                MAX_SOURCE_BYTES >> 20
+            ),
+            Label::new(Span::new(0, 0), "in this file"),
+            "a pipeline is usually under a hundred lines; check that this is the right file",
+        );
+        return Err((file, diagnostic));
+    }
+    let (valid_up_to, problem) = match std::str::from_utf8(&bytes) {
+        Ok(text) => match text.find('\0') {
+            Some(nul) => (nul, "a NUL byte"),
+            None => return Ok(SourceFile::new(name, text.to_string())),
+        },
+        Err(error) => (error.valid_up_to(), "a byte sequence that is not UTF-8"),
+    };
+    let text = String::from_utf8_lossy(&bytes).replace('\0', "\u{FFFD}");
+    // Point at the first bad byte in the lossy text: everything before it is
+    // the same in both.
+    let at = valid_up_to.min(text.len());
+    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    let diagnostic = Diagnostic::new(
+        &codes::NOT_TEXT,
+        "the input is not UTF-8 text",
+        Label::new(Span::new(at, end), format!("{problem} at byte {valid_up_to}")),
+        "medc reads UTF-8 text; this looks like a binary file or another encoding (re-save it as UTF-8)",
+    );
+    Err((SourceFile::new(name, text), diagnostic))
+}

@@ -68,248 +68,542 @@ macro_rules! rule {
 
 // ------------------------------------------------------------------ syntax
 
-language_code!(SYNTAX, "MEDC-0001", Syntax, Error, "syntax error",
-"The parser met a token it did not expect at this point of the program.
+language_code!(
+    SYNTAX,
+    "MEDC-0001",
+    Syntax,
+    Error,
+    "syntax error",
+    "The parser met a token it did not expect at this point of the program.
 
 A program is one pipeline, `pipeline NAME < ... >`. Inside a block come settings
 (`backup 7d`), flags (`multi_az`), components (`database aurora < ... >`), routes
 (`route POST \"/studies\" -> processor`) and waivers (`waive MEDC-1001 \"reason\"`).
-The diagnostic shows what was expected instead; docs/language.md is the reference.");
+The diagnostic shows what was expected instead; docs/language.md is the reference."
+);
 
-language_code!(UNCLOSED_BLOCK, "MEDC-0002", Syntax, Error, "unclosed block",
-"A block opened with `<` was never closed with `>`.
+language_code!(
+    UNCLOSED_BLOCK,
+    "MEDC-0002",
+    Syntax,
+    Error,
+    "unclosed block",
+    "A block opened with `<` was never closed with `>`.
 
 The secondary label points at the `<` that is still open. Add the missing `>`
-where the block should end; an editor's bracket matching helps find the spot.");
+where the block should end; an editor's bracket matching helps find the spot."
+);
 
-language_code!(STRAY_CLOSE, "MEDC-0003", Syntax, Error, "`>` without a matching `<`",
-"A `>` closes a block that was never opened, or was already closed.
+language_code!(
+    STRAY_CLOSE,
+    "MEDC-0003",
+    Syntax,
+    Error,
+    "`>` without a matching `<`",
+    "A `>` closes a block that was never opened, or was already closed.
 
 Remove the extra `>`, or add the `<` it was meant to close. A route's arrow is
-written `->`, with no space between `-` and `>`.");
+written `->`, with no space between `-` and `>`."
+);
 
-language_code!(UNTERMINATED_STRING, "MEDC-0004", Syntax, Error, "unterminated string",
-"A string started with `\"` has no closing `\"` on the same line.
+language_code!(
+    UNTERMINATED_STRING,
+    "MEDC-0004",
+    Syntax,
+    Error,
+    "unterminated string",
+    "A string started with `\"` has no closing `\"` on the same line.
 
 Strings hold one line of text; close the string before the end of the line.
-A `\"` inside a string is written `\\\"`.");
+A `\"` inside a string is written `\\\"`."
+);
 
-language_code!(BAD_ESCAPE, "MEDC-0005", Syntax, Error, "invalid escape in a string",
-"Inside a string a backslash starts an escape. The escapes are `\\\"`, `\\\\`,
+language_code!(
+    BAD_ESCAPE,
+    "MEDC-0005",
+    Syntax,
+    Error,
+    "invalid escape in a string",
+    "Inside a string a backslash starts an escape. The escapes are `\\\"`, `\\\\`,
 `\\n`, `\\t` and `\\u{XXXX}` (one to six hexadecimal digits naming a Unicode
 scalar value). Any other character after `\\` is an error; write `\\\\` for a
-literal backslash.");
+literal backslash."
+);
 
-language_code!(BAD_UNIT, "MEDC-0006", Syntax, Error, "unknown unit",
-"A number is followed by a unit medc does not know.
+language_code!(
+    BAD_UNIT,
+    "MEDC-0006",
+    Syntax,
+    Error,
+    "unknown unit",
+    "A number is followed by a unit medc does not know.
 
 Durations take `s`, `m`, `h` or `d` (`30m`, `24h`, `7d`). Sizes take `KiB`, `MiB`,
 `GiB` or `TiB` (`512MiB`, `2GiB`); units are binary and case-sensitive.
-Percentages end in `%` (`70%`).");
+Percentages end in `%` (`70%`)."
+);
 
-language_code!(BAD_NUMBER, "MEDC-0007", Syntax, Error, "malformed number",
-"A token that starts with a digit is not a well-formed literal.
+language_code!(
+    BAD_NUMBER,
+    "MEDC-0007",
+    Syntax,
+    Error,
+    "malformed number",
+    "A token that starts with a digit is not a well-formed literal.
 
 Literals that start with a digit are integers (`2`), decimals (`0.5`), versions
 (`16.4`, `16.4.1`), durations (`7d`), sizes (`2GiB`), percentages (`70%`) and ranges
 (`0.5..4`, `2..6`). Digits may not be separated by `_`, and a range has exactly
-two bounds.");
+two bounds."
+);
 
-language_code!(REVERSED_RANGE, "MEDC-0008", Syntax, Error, "range bounds reversed",
-"A range is written `LOW..HIGH`, the lower bound first. `6..2` is an error;
-write `2..6`. Both bounds may be equal (`2..2`) for a fixed value.");
+language_code!(
+    REVERSED_RANGE,
+    "MEDC-0008",
+    Syntax,
+    Error,
+    "range bounds reversed",
+    "A range is written `LOW..HIGH`, the lower bound first. `6..2` is an error;
+write `2..6`. Both bounds may be equal (`2..2`) for a fixed value."
+);
 
-language_code!(TOO_DEEP, "MEDC-0009", Syntax, Error, "blocks nested too deeply",
-"Blocks may nest at most 64 levels deep. A real pipeline needs four or five;
+language_code!(
+    TOO_DEEP,
+    "MEDC-0009",
+    Syntax,
+    Error,
+    "blocks nested too deeply",
+    "Blocks may nest at most 64 levels deep. A real pipeline needs four or five;
 deeper nesting is almost always a generated or corrupted file. The limit keeps
-medc's memory and stack bounded on any input.");
+medc's memory and stack bounded on any input."
+);
 
-language_code!(NOT_TEXT, "MEDC-0010", Syntax, Error, "input is not UTF-8 text",
-"The file contains bytes that are not valid UTF-8, or NUL bytes: it is probably
-binary, or saved in a legacy encoding (Latin-1, UTF-16). Save it as UTF-8.");
+language_code!(
+    NOT_TEXT,
+    "MEDC-0010",
+    Syntax,
+    Error,
+    "input is not UTF-8 text",
+    "The file contains bytes that are not valid UTF-8, or NUL bytes: it is probably
+binary, or saved in a legacy encoding (Latin-1, UTF-16). Save it as UTF-8."
+);
 
-language_code!(EMPTY_PROGRAM, "MEDC-0011", Syntax, Error, "empty program",
-"The file holds no pipeline: it is empty or has only comments and blank space.
+language_code!(
+    EMPTY_PROGRAM,
+    "MEDC-0011",
+    Syntax,
+    Error,
+    "empty program",
+    "The file holds no pipeline: it is empty or has only comments and blank space.
 The smallest program is `pipeline NAME < >`; everything left out takes the
-secure default from the standard library (`medc stdlib`).");
+secure default from the standard library (`medc stdlib`)."
+);
 
-language_code!(MISSING_PIPELINE, "MEDC-0012", Syntax, Error, "program does not start with `pipeline`",
-"Every program is one pipeline: `pipeline NAME < ... >`, with its components
-inside the block. Wrap the program in a pipeline block.");
+language_code!(
+    MISSING_PIPELINE,
+    "MEDC-0012",
+    Syntax,
+    Error,
+    "program does not start with `pipeline`",
+    "Every program is one pipeline: `pipeline NAME < ... >`, with its components
+inside the block. Wrap the program in a pipeline block."
+);
 
-language_code!(TRAILING_INPUT, "MEDC-0013", Syntax, Error, "text after the pipeline",
-"A file holds exactly one pipeline, and nothing but comments may follow its
-closing `>`. Move the text inside the pipeline's block, or into another file.");
+language_code!(
+    TRAILING_INPUT,
+    "MEDC-0013",
+    Syntax,
+    Error,
+    "text after the pipeline",
+    "A file holds exactly one pipeline, and nothing but comments may follow its
+closing `>`. Move the text inside the pipeline's block, or into another file."
+);
 
-language_code!(NON_ASCII_NAME, "MEDC-0014", Syntax, Error, "character not allowed in a name",
-"Names (settings, components, references) use ASCII letters, digits, `_` and `-`,
+language_code!(
+    NON_ASCII_NAME,
+    "MEDC-0014",
+    Syntax,
+    Error,
+    "character not allowed in a name",
+    "Names (settings, components, references) use ASCII letters, digits, `_` and `-`,
 because they become parts of AWS resource names, which allow nothing else.
-Text in any script is welcome inside strings: `owner \"Radiologia São Paulo\"`.");
+Text in any script is welcome inside strings: `owner \"Radiologia São Paulo\"`."
+);
 
-language_code!(TOO_LARGE, "MEDC-0015", Syntax, Error, "input too large",
-"medc reads programs of at most 16 MiB. A pipeline is usually under a hundred
-lines; a larger input is almost certainly not a medc program.");
+language_code!(
+    TOO_LARGE,
+    "MEDC-0015",
+    Syntax,
+    Error,
+    "input too large",
+    "medc reads programs of at most 16 MiB. A pipeline is usually under a hundred
+lines; a larger input is almost certainly not a medc program."
+);
 
-language_code!(INCOMPLETE_ROUTE, "MEDC-0016", Syntax, Error, "incomplete route",
-"A route is `route METHOD \"PATH\" -> SERVICE`: an HTTP method in capitals, the
+language_code!(
+    INCOMPLETE_ROUTE,
+    "MEDC-0016",
+    Syntax,
+    Error,
+    "incomplete route",
+    "A route is `route METHOD \"PATH\" -> SERVICE`: an HTTP method in capitals, the
 path as a string, an arrow and the service that answers, as in
-`route POST \"/studies\" -> processor`.");
+`route POST \"/studies\" -> processor`."
+);
 
-language_code!(INCOMPLETE_WAIVER, "MEDC-0017", Syntax, Error, "incomplete waiver",
-"A waiver is `waive CODE \"reason\"`: the rule's code and, as a string, why the
+language_code!(
+    INCOMPLETE_WAIVER,
+    "MEDC-0017",
+    Syntax,
+    Error,
+    "incomplete waiver",
+    "A waiver is `waive CODE \"reason\"`: the rule's code and, as a string, why the
 rule does not apply here. The reason travels into the template's metadata for
-auditors, so it is never optional.");
+auditors, so it is never optional."
+);
 
-language_code!(INCOMPLETE_PARAM, "MEDC-0018", Syntax, Error, "`param` without a name",
-"`param NAME` stands for a CloudFormation parameter supplied at deploy time,
-such as `image param ProcessorImage`. The name is letters and digits.");
+language_code!(
+    INCOMPLETE_PARAM,
+    "MEDC-0018",
+    Syntax,
+    Error,
+    "`param` without a name",
+    "`param NAME` stands for a CloudFormation parameter supplied at deploy time,
+such as `image param ProcessorImage`. The name is letters and digits."
+);
 
 // ------------------------------------------------------------------ names
 
-language_code!(UNKNOWN_NAME, "MEDC-0101", Names, Error, "unknown setting or component",
-"The word is neither a setting of the enclosing block nor, at the pipeline
+language_code!(
+    UNKNOWN_NAME,
+    "MEDC-0101",
+    Names,
+    Error,
+    "unknown setting or component",
+    "The word is neither a setting of the enclosing block nor, at the pipeline
 level, a component kind. The help suggests the closest known name. `medc stdlib`
-lists every kind and setting with its type and default.");
+lists every kind and setting with its type and default."
+);
 
-language_code!(UNKNOWN_ENGINE, "MEDC-0102", Names, Error, "unknown engine",
-"A component names its kind and then its engine: `database aurora`,
+language_code!(
+    UNKNOWN_ENGINE,
+    "MEDC-0102",
+    Names,
+    Error,
+    "unknown engine",
+    "A component names its kind and then its engine: `database aurora`,
 `storage efs`, `bucket s3`, `cache redis`, `stream kinesis`, `service fargate`.
-The engine written here is not one the kind offers.");
+The engine written here is not one the kind offers."
+);
 
-language_code!(UNKNOWN_REFERENCE, "MEDC-0103", Names, Error, "reference to an unknown component",
-"The setting refers to a component by name, and no component of the pipeline
+language_code!(
+    UNKNOWN_REFERENCE,
+    "MEDC-0103",
+    Names,
+    Error,
+    "reference to an unknown component",
+    "The setting refers to a component by name, and no component of the pipeline
 has that name. A component's name is the one written after its engine
 (`storage efs scratch`), or the engine itself when none is written
-(`database aurora` is named `aurora`).");
+(`database aurora` is named `aurora`)."
+);
 
-language_code!(WRONG_KIND, "MEDC-0104", Names, Error, "reference to the wrong kind of component",
-"The setting refers to an existing component, but of a kind it cannot use:
+language_code!(
+    WRONG_KIND,
+    "MEDC-0104",
+    Names,
+    Error,
+    "reference to the wrong kind of component",
+    "The setting refers to an existing component, but of a kind it cannot use:
 `mount` takes storage, `credentials` and `auth` take a secret, `writes` takes a
 stream or a bucket, `reads` a bucket or stream, `connects` a database or a cache,
-and a route's target is a service.");
+and a route's target is a service."
+);
 
-language_code!(DUPLICATE_NAME, "MEDC-0105", Names, Error, "two components with the same name",
-"Component names identify resources in the template and in references, so each
+language_code!(
+    DUPLICATE_NAME,
+    "MEDC-0105",
+    Names,
+    Error,
+    "two components with the same name",
+    "Component names identify resources in the template and in references, so each
 must be unique in the pipeline. Rename one; unnamed components are named after
-their engine, so two `database aurora` blocks need names.");
+their engine, so two `database aurora` blocks need names."
+);
 
-language_code!(DUPLICATE_SETTING, "MEDC-0106", Names, Error, "setting given twice",
-"A setting may appear once per block (only repeatable ones such as `mount` and
-`route` may appear several times). Keep one of the two.");
+language_code!(
+    DUPLICATE_SETTING,
+    "MEDC-0106",
+    Names,
+    Error,
+    "setting given twice",
+    "A setting may appear once per block (only repeatable ones such as `mount` and
+`route` may appear several times). Keep one of the two."
+);
 
-language_code!(UNUSED, "MEDC-0107", Names, Warning, "unused secret or component",
-"Nothing in the pipeline refers to this secret or component. A secret is used
+language_code!(
+    UNUSED,
+    "MEDC-0107",
+    Names,
+    Warning,
+    "unused secret or component",
+    "Nothing in the pipeline refers to this secret or component. A secret is used
 by `credentials` or `auth`; a data component by a service's `connects`,
-`reads`, `writes` or `mount`. Remove it, or connect it to what needs it.");
+`reads`, `writes` or `mount`. Remove it, or connect it to what needs it."
+);
 
-language_code!(STRAY_VALUE, "MEDC-0108", Names, Error, "value without a setting",
-"A value stands where a setting name was expected, so medc cannot tell what it
-configures. Write the setting's name before it (`backup 7d`), or remove it.");
+language_code!(
+    STRAY_VALUE,
+    "MEDC-0108",
+    Names,
+    Error,
+    "value without a setting",
+    "A value stands where a setting name was expected, so medc cannot tell what it
+configures. Write the setting's name before it (`backup 7d`), or remove it."
+);
 
-language_code!(MISSING_VALUE, "MEDC-0109", Names, Error, "setting without its value",
-"The setting takes a value and none follows it. `medc stdlib` shows the type
-each setting takes; the help shows an example.");
+language_code!(
+    MISSING_VALUE,
+    "MEDC-0109",
+    Names,
+    Error,
+    "setting without its value",
+    "The setting takes a value and none follows it. `medc stdlib` shows the type
+each setting takes; the help shows an example."
+);
 
-language_code!(MISSING_BLOCK, "MEDC-0110", Names, Error, "component without a block",
-"A component is written `KIND [ENGINE] [NAME] < settings >`; the block is
+language_code!(
+    MISSING_BLOCK,
+    "MEDC-0110",
+    Names,
+    Error,
+    "component without a block",
+    "A component is written `KIND [ENGINE] [NAME] < settings >`; the block is
 required, even when empty (`network < >`), so that where a component ends is
-never a guess.");
+never a guess."
+);
 
-language_code!(MISPLACED, "MEDC-0111", Names, Error, "not allowed here",
-"This form is not allowed in the enclosing block: routes belong in an `api`
+language_code!(
+    MISPLACED,
+    "MEDC-0111",
+    Names,
+    Error,
+    "not allowed here",
+    "This form is not allowed in the enclosing block: routes belong in an `api`
 block, components at the pipeline level, and waivers at the pipeline or
-component level.");
+component level."
+);
 
-language_code!(MISSING_SETTING, "MEDC-0112", Names, Error, "required setting missing",
-"The component needs a setting that has no default, because no value would be
-safe to guess (the name of an existing secret, the API's domain). Add it.");
+language_code!(
+    MISSING_SETTING,
+    "MEDC-0112",
+    Names,
+    Error,
+    "required setting missing",
+    "The component needs a setting that has no default, because no value would be
+safe to guess (the name of an existing secret, the API's domain). Add it."
+);
+
+language_code!(
+    INVALID_NAME,
+    "MEDC-0113",
+    Names,
+    Error,
+    "invalid pipeline or component name",
+    "The pipeline's and the components' names become parts of AWS resource names
+(`medimg-queue-dev`), and several services accept only lowercase letters,
+digits and hyphens there. Names start with a lowercase letter and use
+lowercase letters, digits, `_` (written as `-` in resource names) and `-`."
+);
 
 // ------------------------------------------------------------------ types and limits
 
-language_code!(TYPE_MISMATCH, "MEDC-0201", Types, Error, "value of the wrong type",
-"The value is not of the type the setting takes. `medc stdlib` lists each
+language_code!(
+    TYPE_MISMATCH,
+    "MEDC-0201",
+    Types,
+    Error,
+    "value of the wrong type",
+    "The value is not of the type the setting takes. `medc stdlib` lists each
 setting's type: switch (`on`/`off`), integer, decimal, duration (`7d`), size
 (`2GiB`), percentage (`70%`), range (`2..6`), version (`16.4`), string, a choice
-among named values, or a reference to a component.");
+among named values, or a reference to a component."
+);
 
-language_code!(OUT_OF_RANGE, "MEDC-0202", Types, Error, "value outside its allowed range",
-"The value is of the right type but outside the bounds the setting allows.
+language_code!(
+    OUT_OF_RANGE,
+    "MEDC-0202",
+    Types,
+    Error,
+    "value outside its allowed range",
+    "The value is of the right type but outside the bounds the setting allows.
 The bounds come from the AWS service's own limits, stated in the standard
-library beside the setting.");
+library beside the setting."
+);
 
-language_code!(NOT_ALLOWED_VALUE, "MEDC-0203", Types, Error, "value not among the allowed ones",
-"The setting takes one of a fixed set of values, listed in the help.");
+language_code!(
+    NOT_ALLOWED_VALUE,
+    "MEDC-0203",
+    Types,
+    Error,
+    "value not among the allowed ones",
+    "The setting takes one of a fixed set of values, listed in the help."
+);
 
-language_code!(FARGATE_SIZE, "MEDC-0210", Types, Error, "unsupported Fargate cpu and memory combination",
-"Fargate accepts only certain memory sizes for each cpu size:
+language_code!(
+    FARGATE_SIZE,
+    "MEDC-0210",
+    Types,
+    Error,
+    "unsupported Fargate cpu and memory combination",
+    "Fargate accepts only certain memory sizes for each cpu size:
 256 (.25 vCPU): 512, 1024 or 2048 MiB; 512: 1 to 4 GiB in 1 GiB steps;
 1024: 2 to 8 GiB; 2048: 4 to 16 GiB; 4096: 8 to 30 GiB, all in 1 GiB steps;
 8192: 16 to 60 GiB in 4 GiB steps; 16384: 32 to 120 GiB in 8 GiB steps.
-Other combinations fail when the task definition is registered.");
+Other combinations fail when the task definition is registered."
+);
 
-language_code!(AURORA_VERSION, "MEDC-0211", Types, Error, "Aurora PostgreSQL version that cannot be created",
-"AWS retires Aurora PostgreSQL minor versions; a cluster of a retired version
+language_code!(
+    AURORA_VERSION,
+    "MEDC-0211",
+    Types,
+    Error,
+    "Aurora PostgreSQL version that cannot be created",
+    "AWS retires Aurora PostgreSQL minor versions; a cluster of a retired version
 can no longer be created, and the stack fails long after `medc build` says yes
 (15.4 is such a version). The standard library lists the versions that can be
-created; pick one of them.");
+created; pick one of them."
+);
 
-language_code!(AURORA_CAPACITY, "MEDC-0212", Types, Error, "invalid Aurora Serverless v2 capacity",
-"Aurora Serverless v2 capacity is set in Aurora capacity units (ACUs) from 0.5
-to 256, in steps of 0.5, and the minimum may not exceed the maximum.");
+language_code!(
+    AURORA_CAPACITY,
+    "MEDC-0212",
+    Types,
+    Error,
+    "invalid Aurora Serverless v2 capacity",
+    "Aurora Serverless v2 capacity is set in Aurora capacity units (ACUs) from 0.5
+to 256, in steps of 0.5, and the minimum may not exceed the maximum."
+);
 
-language_code!(KINESIS_RETENTION, "MEDC-0213", Types, Error, "Kinesis retention out of bounds",
-"A Kinesis data stream keeps records from 24 hours to 8760 hours (365 days).");
+language_code!(
+    KINESIS_RETENTION,
+    "MEDC-0213",
+    Types,
+    Error,
+    "Kinesis retention out of bounds",
+    "A Kinesis data stream keeps records from 24 hours to 8760 hours (365 days)."
+);
 
-language_code!(KINESIS_SHARDS, "MEDC-0214", Types, Error, "Kinesis shard count out of bounds",
-"A provisioned Kinesis stream has at least 1 shard; medc caps a stream at 500
-shards, the default per-account shard quota in sa-east-1. Use `mode on_demand`
-for traffic that cannot be sized in advance.");
+language_code!(
+    KINESIS_SHARDS,
+    "MEDC-0214",
+    Types,
+    Error,
+    "Kinesis shard count out of bounds",
+    "A provisioned Kinesis stream has at least 1 shard; medc caps a stream at 1,000
+shards, sa-east-1's lowest default per-account shard quota. Use `mode on_demand`
+for traffic that cannot be sized in advance."
+);
 
-language_code!(REDIS_SNAPSHOTS, "MEDC-0215", Types, Error, "Redis snapshot retention out of bounds",
-"ElastiCache keeps automatic snapshots for at most 35 days.");
+language_code!(
+    REDIS_SNAPSHOTS,
+    "MEDC-0215",
+    Types,
+    Error,
+    "Redis snapshot retention out of bounds",
+    "ElastiCache keeps automatic snapshots for at most 35 days."
+);
 
-language_code!(LOG_RETENTION, "MEDC-0216", Types, Error, "log retention CloudWatch does not offer",
-"CloudWatch Logs accepts only these retention periods, in days: 1, 3, 5, 7, 14,
+language_code!(
+    LOG_RETENTION,
+    "MEDC-0216",
+    Types,
+    Error,
+    "log retention CloudWatch does not offer",
+    "CloudWatch Logs accepts only these retention periods, in days: 1, 3, 5, 7, 14,
 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-3288 and 3653.");
+3288 and 3653."
+);
 
-language_code!(BUCKET_NAME, "MEDC-0217", Types, Error, "invalid S3 bucket name",
-"S3 bucket names are 3 to 63 characters of lowercase letters, digits, `-` and
+language_code!(
+    BUCKET_NAME,
+    "MEDC-0217",
+    Types,
+    Error,
+    "invalid S3 bucket name",
+    "S3 bucket names are 3 to 63 characters of lowercase letters, digits, `-` and
 `.`, starting and ending with a letter or digit. medc names a bucket
 `PIPELINE-COMPONENT-SUFFIX`, so the name must fit with the longest environment
-suffix the `EnvironmentSuffix` parameter allows.");
+suffix the `EnvironmentSuffix` parameter allows."
+);
 
-language_code!(NAME_TOO_LONG, "MEDC-0218", Types, Error, "resource name too long",
-"medc names resources `PIPELINE-COMPONENT-SUFFIX`, and each AWS service limits
+language_code!(
+    NAME_TOO_LONG,
+    "MEDC-0218",
+    Types,
+    Error,
+    "resource name too long",
+    "medc names resources `PIPELINE-COMPONENT-SUFFIX`, and each AWS service limits
 the length of a name (an ElastiCache replication group 40 characters, an
 Aurora cluster 63, an ECS service 255...). The name must fit with the longest
 environment suffix the `EnvironmentSuffix` parameter allows. Shorten the
-pipeline's or the component's name.");
+pipeline's or the component's name."
+);
 
-language_code!(AURORA_BACKUP_LIMIT, "MEDC-0219", Types, Error, "Aurora backup retention out of bounds",
-"Aurora keeps automated backups from 1 to 35 days. Longer retention is AWS
+language_code!(
+    AURORA_BACKUP_LIMIT,
+    "MEDC-0219",
+    Types,
+    Error,
+    "Aurora backup retention out of bounds",
+    "Aurora keeps automated backups from 1 to 35 days. Longer retention is AWS
 Backup's job: the pipeline's `backup` plan keeps recovery points as long as
-you ask.");
+you ask."
+);
 
 // ------------------------------------------------------------------ waivers
 
-language_code!(WAIVER_REASON, "MEDC-0301", Waivers, Error, "waiver reason too short",
-"A waiver lets a non-compliant choice through, and its reason is what an
+language_code!(
+    WAIVER_REASON,
+    "MEDC-0301",
+    Waivers,
+    Error,
+    "waiver reason too short",
+    "A waiver lets a non-compliant choice through, and its reason is what an
 auditor reads in the template's metadata. Write at least a sentence (20
-characters or more) saying why the rule does not apply here.");
+characters or more) saying why the rule does not apply here."
+);
 
-language_code!(UNUSED_WAIVER, "MEDC-0302", Waivers, Warning, "waiver matches no finding",
-"Nothing in the waiver's scope breaks the rule it waives, so the waiver has no
+language_code!(
+    UNUSED_WAIVER,
+    "MEDC-0302",
+    Waivers,
+    Warning,
+    "waiver matches no finding",
+    "Nothing in the waiver's scope breaks the rule it waives, so the waiver has no
 effect. Remove it, so that the waivers in a program stay a true list of its
-exceptions; or move it to the component where the finding is.");
+exceptions; or move it to the component where the finding is."
+);
 
-language_code!(NOT_WAIVABLE, "MEDC-0303", Waivers, Error, "rule cannot be waived",
-"Some rules have no safe exception, such as a literal password in the source.
-`medc rules` marks which rules can be waived.");
+language_code!(
+    NOT_WAIVABLE,
+    "MEDC-0303",
+    Waivers,
+    Error,
+    "rule cannot be waived",
+    "Some rules have no safe exception, such as a literal password in the source.
+`medc rules` marks which rules can be waived."
+);
 
-language_code!(UNKNOWN_RULE, "MEDC-0304", Waivers, Error, "waiver names an unknown rule",
-"A waiver names a compliance rule by code (`MEDC-1xxx`). `medc rules` lists them.
-Language errors (`MEDC-0xxx`) cannot be waived.");
+language_code!(
+    UNKNOWN_RULE,
+    "MEDC-0304",
+    Waivers,
+    Error,
+    "waiver names an unknown rule",
+    "A waiver names a compliance rule by code (`MEDC-1xxx`). `medc rules` lists them.
+Language errors (`MEDC-0xxx`) cannot be waived."
+);
 
 // ------------------------------------------------------------------ compliance
 
@@ -545,6 +839,7 @@ pub static ALL: &[&Code] = &[
     &MISSING_BLOCK,
     &MISPLACED,
     &MISSING_SETTING,
+    &INVALID_NAME,
     &TYPE_MISMATCH,
     &OUT_OF_RANGE,
     &NOT_ALLOWED_VALUE,
@@ -610,9 +905,18 @@ mod tests {
         for code in ALL {
             assert!(seen.insert(code.code), "{} listed twice", code.code);
             assert!(code.code.starts_with("MEDC-") && code.code.len() == 9);
-            assert!(!code.explanation.trim().is_empty(), "{} unexplained", code.code);
+            assert!(
+                !code.explanation.trim().is_empty(),
+                "{} unexplained",
+                code.code
+            );
             let is_rule = code.code.as_bytes()[5] == b'1';
-            assert_eq!(is_rule, code.category == Category::Compliance, "{}", code.code);
+            assert_eq!(
+                is_rule,
+                code.category == Category::Compliance,
+                "{}",
+                code.code
+            );
             assert_eq!(is_rule, !code.citations.is_empty(), "{}", code.code);
         }
     }

@@ -103,12 +103,18 @@ impl Diagnostic {
 /// prints them in the same, deterministic order.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (a.primary.span.start, a.primary.span.end, a.code.code, &a.message).cmp(&(
-            b.primary.span.start,
-            b.primary.span.end,
-            b.code.code,
-            &b.message,
-        ))
+        (
+            a.primary.span.start,
+            a.primary.span.end,
+            a.code.code,
+            &a.message,
+        )
+            .cmp(&(
+                b.primary.span.start,
+                b.primary.span.end,
+                b.code.code,
+                &b.message,
+            ))
     });
 }
 

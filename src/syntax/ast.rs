@@ -117,14 +117,24 @@ pub struct Literal {
 pub enum LiteralKind {
     String(String),
     Integer(u64),
-    Decimal { value: f64, text: String },
+    Decimal {
+        value: f64,
+        text: String,
+    },
     /// Three or more dot-separated integers: `16.4.1`.
     Version(String),
     Duration(Duration),
     /// A size in bytes, with the text as written.
-    Size { bytes: u64, text: String },
+    Size {
+        bytes: u64,
+        text: String,
+    },
     Percent(f64),
-    Range { low: f64, high: f64, text: String },
+    Range {
+        low: f64,
+        high: f64,
+        text: String,
+    },
 }
 
 impl LiteralKind {

@@ -10,7 +10,10 @@ use pest::iterators::{Pair, Pairs};
 /// Reads `pipeline NAME <` into the keyword's span and the name.
 pub fn header(pair: Pair<'_, Rule>, offset: usize) -> (Span, Ident) {
     let mut keyword = Span::default();
-    let mut name = Ident { name: String::new(), span: Span::default() };
+    let mut name = Ident {
+        name: String::new(),
+        span: Span::default(),
+    };
     for inner in pair.into_inner() {
         match inner.as_rule() {
             Rule::kw_pipeline => keyword = span(&inner, offset),
@@ -28,7 +31,10 @@ pub struct Builder {
 
 impl Builder {
     pub fn new(offset: usize) -> Self {
-        Builder { offset, diagnostics: Vec::new() }
+        Builder {
+            offset,
+            diagnostics: Vec::new(),
+        }
     }
 
     pub fn terms(&mut self, pairs: Pairs<'_, Rule>) -> Vec<Term> {
@@ -42,9 +48,15 @@ impl Builder {
             Rule::number | Rule::string => Term::Literal(self.literal(&pair)?),
             Rule::param => {
                 let name = pair.into_inner().find(|p| p.as_rule() == Rule::word)?;
-                Term::Param(Param { name: ident(&name, self.offset), span: here })
+                Term::Param(Param {
+                    name: ident(&name, self.offset),
+                    span: here,
+                })
             }
-            Rule::list => Term::List(List { items: self.terms(pair.into_inner()), span: here }),
+            Rule::list => Term::List(List {
+                items: self.terms(pair.into_inner()),
+                span: here,
+            }),
             Rule::block => Term::Block(self.block(pair)),
             Rule::route => self.route(pair)?,
             Rule::waiver => self.waiver(pair)?,
@@ -52,7 +64,7 @@ impl Builder {
         })
     }
 
-    fn block(&mut self, pair: Pair<'_, Rule>) -> Block {
+    pub fn block(&mut self, pair: Pair<'_, Rule>) -> Block {
         let here = span(&pair, self.offset);
         let mut terms = Vec::new();
         for inner in pair.into_inner() {
@@ -83,7 +95,9 @@ impl Builder {
             }
         }
         let path = path??;
-        let LiteralKind::String(path_text) = path.kind else { return None };
+        let LiteralKind::String(path_text) = path.kind else {
+            return None;
+        };
         Some(Term::Route(Route {
             method: method?,
             path: path_text,
@@ -106,8 +120,15 @@ impl Builder {
             }
         }
         let reason = reason?;
-        let LiteralKind::String(text) = reason.kind else { return None };
-        Some(Term::Waiver(Waiver { code: code?, reason: text, reason_span: reason.span, span: here }))
+        let LiteralKind::String(text) = reason.kind else {
+            return None;
+        };
+        Some(Term::Waiver(Waiver {
+            code: code?,
+            reason: text,
+            reason_span: reason.span,
+            span: here,
+        }))
     }
 
     /// Reads a `number` or `string` token; on error records it and yields None.
@@ -134,5 +155,8 @@ fn span(pair: &Pair<'_, Rule>, offset: usize) -> Span {
 }
 
 fn ident(pair: &Pair<'_, Rule>, offset: usize) -> Ident {
-    Ident { name: pair.as_str().to_string(), span: span(pair, offset) }
+    Ident {
+        name: pair.as_str().to_string(),
+        span: span(pair, offset),
+    }
 }

@@ -47,7 +47,11 @@ fn term(out: &mut String, term: &Term, depth: usize) {
             }
             Ok(())
         }
-        Term::Waiver(waiver) => writeln!(out, "{indent}waive {} {:?} @{span}", waiver.code.name, waiver.reason),
+        Term::Waiver(waiver) => writeln!(
+            out,
+            "{indent}waive {} {:?} @{span}",
+            waiver.code.name, waiver.reason
+        ),
     };
 }
 

@@ -27,7 +27,13 @@ pub fn translate(error: Error<Rule>, text: &str, offset: usize, context: Context
     };
     let parents: Vec<Rule> = error
         .parse_attempts()
-        .map(|attempts| attempts.call_stacks().iter().filter_map(|stack| stack.parent).collect())
+        .map(|attempts| {
+            attempts
+                .call_stacks()
+                .iter()
+                .filter_map(|stack| stack.parent)
+                .collect()
+        })
         .unwrap_or_default();
     let token = token_at(text, at);
 
@@ -38,11 +44,19 @@ pub fn translate(error: Error<Rule>, text: &str, offset: usize, context: Context
         Context::Header => header(&token, &expected),
         Context::Trailer => Diagnostic::new(
             &codes::TRAILING_INPUT,
-            format!("unexpected {} after the pipeline's closing `>`", token.describe()),
+            format!(
+                "unexpected {} after the pipeline's closing `>`",
+                token.describe()
+            ),
             Label::new(token.span, "the pipeline ended before this"),
             "a file holds one pipeline; move this inside its block or remove it",
         ),
-        Context::Body => body(&token, &expected, &parents, text[..at].trim_end().ends_with(',')),
+        Context::Body => body(
+            &token,
+            &expected,
+            &parents,
+            text[..at].trim_end().ends_with(','),
+        ),
     }
 }
 
@@ -76,7 +90,10 @@ fn header(token: &Token, expected: &[Rule]) -> Diagnostic {
     } else {
         Diagnostic::new(
             &codes::SYNTAX,
-            format!("expected `<` to open the pipeline's block, found {}", token.describe()),
+            format!(
+                "expected `<` to open the pipeline's block, found {}",
+                token.describe()
+            ),
             Label::new(token.span, "expected `<`"),
             "a program is `pipeline NAME < ... >`",
         )
@@ -84,9 +101,12 @@ fn header(token: &Token, expected: &[Rule]) -> Diagnostic {
 }
 
 fn body(token: &Token, expected: &[Rule], parents: &[Rule], after_comma: bool) -> Diagnostic {
-    let in_rule = |rule: Rule| parents.contains(&rule) || expected.contains(&rule) && rule != Rule::block;
-    let (code, message, label, help): (&'static Code, String, String, String) = if in_rule(Rule::route)
-        || expected.contains(&Rule::arrow)
+    let in_rule =
+        |rule: Rule| parents.contains(&rule) || expected.contains(&rule) && rule != Rule::block;
+    let (code, message, label, help): (&'static Code, String, String, String) = if in_rule(
+        Rule::route,
+    ) || expected
+        .contains(&Rule::arrow)
         || expected.contains(&Rule::method)
     {
         (
@@ -105,7 +125,10 @@ fn body(token: &Token, expected: &[Rule], parents: &[Rule], after_comma: bool) -
     } else if in_rule(Rule::param) {
         (
             &codes::INCOMPLETE_PARAM,
-            format!("expected a parameter name after `param`, found {}", token.describe()),
+            format!(
+                "expected a parameter name after `param`, found {}",
+                token.describe()
+            ),
             "expected a name such as `ProcessorImage`".into(),
             "write `param NAME`, as in `image param ProcessorImage`".into(),
         )
@@ -197,15 +220,22 @@ impl Token {
 fn token_at(text: &str, at: usize) -> Token {
     let rest = &text[at..];
     let Some(first) = rest.chars().next() else {
-        return Token { text: String::new(), span: Span::new(at, at) };
+        return Token {
+            text: String::new(),
+            span: Span::new(at, at),
+        };
     };
-    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.' || c == '%';
+    let is_word =
+        |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.' || c == '%';
     let len = if is_word(first) {
         rest.find(|c: char| !is_word(c)).unwrap_or(rest.len())
     } else if rest.starts_with("->") {
         2
     } else if first == '"' {
-        rest[1..].find(['"', '\n']).map_or(rest.len(), |n| n + 2).min(rest.len())
+        rest[1..]
+            .find(['"', '\n'])
+            .map_or(rest.len(), |n| n + 2)
+            .min(rest.len())
     } else {
         first.len_utf8()
     };
@@ -214,5 +244,8 @@ fn token_at(text: &str, at: usize) -> Token {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    Token { text: text[at..end].trim_end().to_string(), span: Span::new(at, end) }
+    Token {
+        text: text[at..end].trim_end().to_string(),
+        span: Span::new(at, end),
+    }
 }

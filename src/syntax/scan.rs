@@ -92,7 +92,11 @@ pub fn scan(text: &str) -> Scan {
                 .windows(2)
                 .map(|pair| Span::new(pair[0], pair[1]))
                 .collect();
-            Some(Layout { open, close, chunks })
+            Some(Layout {
+                open,
+                close,
+                chunks,
+            })
         }
         _ => None,
     })
@@ -119,11 +123,18 @@ fn skip_string(text: &str, start: usize, errors: &mut Vec<Diagnostic>) -> usize 
     }
     let end = i.min(bytes.len());
     // Do not count the `\r` of a CRLF line ending as part of the string.
-    let shown_end = if end > start + 1 && bytes[end - 1] == b'\r' { end - 1 } else { end };
+    let shown_end = if end > start + 1 && bytes[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    };
     errors.push(Diagnostic::new(
         &codes::UNTERMINATED_STRING,
         "unterminated string",
-        Label::new(Span::new(start, shown_end), "this string has no closing `\"`"),
+        Label::new(
+            Span::new(start, shown_end),
+            "this string has no closing `\"`",
+        ),
         "close the string with `\"` before the end of the line",
     ));
     end
@@ -167,7 +178,10 @@ fn unclosed(end: usize, innermost: usize, still_open: usize) -> Diagnostic {
         Label::new(Span::new(end, end), "the input ends here"),
         "add `>` where the block should end",
     )
-    .with_label(Label::new(Span::new(innermost, innermost + 1), "block opened here"))
+    .with_label(Label::new(
+        Span::new(innermost, innermost + 1),
+        "block opened here",
+    ))
 }
 
 #[cfg(test)]

@@ -29,7 +29,10 @@ pub fn render(reports: &[FileReport<'_>], color: bool) -> String {
             let view = View::new(report.file, diagnostic);
             if handler.render_report(&mut out, &view).is_err() {
                 // Rendering into a String cannot fail; keep the message anyway.
-                out.push_str(&format!("{}: {}\n", diagnostic.code.code, diagnostic.message));
+                out.push_str(&format!(
+                    "{}: {}\n",
+                    diagnostic.code.code, diagnostic.message
+                ));
             }
         }
     }
@@ -127,7 +130,13 @@ impl<'a> Excerpt<'a> {
         let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
         if line_end - line_start <= MAX_SHOWN_LINE {
-            return Excerpt { name: &file.name, text, offset: 0, line: 0, column: 0 };
+            return Excerpt {
+                name: &file.name,
+                text,
+                offset: 0,
+                line: 0,
+                column: 0,
+            };
         }
         let start = floor_boundary(text, at.saturating_sub(WINDOW_MARGIN).max(line_start));
         let end = floor_boundary(text, (at + WINDOW_MARGIN).min(line_end));

@@ -46,7 +46,13 @@ struct Location {
 
 impl Location {
     fn new(index: &LineIndex<'_>, span: Span) -> Self {
-        let (LineColumn { line: start_line, column: start_column }, end) = index.locate_span(span);
+        let (
+            LineColumn {
+                line: start_line,
+                column: start_column,
+            },
+            end,
+        ) = index.locate_span(span);
         Location {
             start: span.start,
             end: span.end,
@@ -85,7 +91,10 @@ pub fn render(reports: &[FileReport<'_>]) -> String {
             });
         }
     }
-    let document = Document { schema: SCHEMA, diagnostics };
+    let document = Document {
+        schema: SCHEMA,
+        diagnostics,
+    };
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text

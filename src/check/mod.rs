@@ -1,0 +1,38 @@
+//! Checking: resolve names and kinds, elaborate the standard library's
+//! defaults, then check references, constraints, compliance rules and
+//! waivers. Every diagnostic of every step is collected.
+
+mod constraints;
+pub mod dump;
+mod elaborate;
+pub mod model;
+mod references;
+mod resolve;
+pub mod rules;
+mod waivers;
+
+use crate::diagnostics::Diagnostic;
+use crate::stdlib::Schema;
+use crate::syntax::ast;
+pub use model::Program;
+
+/// A finding of a rule, with the component it concerns, before waivers.
+#[derive(Debug)]
+pub struct Finding {
+    pub component: Option<String>,
+    pub diagnostic: Diagnostic,
+}
+
+/// Checks a parsed program; the elaborated program comes back whatever the
+/// diagnostics say, so that tools can show it.
+pub fn check(ast: &ast::Program, schema: &Schema) -> (Program, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut program = resolve::resolve(ast, schema, &mut diagnostics);
+    let mut findings = Vec::new();
+    elaborate::elaborate(&mut program, schema, &mut findings);
+    references::check(&program, schema, &mut diagnostics);
+    constraints::check(&program, schema, &mut findings);
+    rules::check(&program, schema, &mut findings);
+    waivers::apply(&mut program, findings, &mut diagnostics);
+    (program, diagnostics)
+}

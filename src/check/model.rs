@@ -1,0 +1,118 @@
+//! The checked program: components with typed settings, each value knowing
+//! whether the user's line or the standard library set it.
+
+use crate::diagnostics::Code;
+use crate::span::Span;
+use crate::syntax::ast::Ident;
+use crate::types::Value;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Written in the program; the span covers the setting and its value.
+    User(Span),
+    /// The standard library's default.
+    Stdlib,
+}
+
+#[derive(Clone, Debug)]
+pub struct Setting {
+    pub name: String,
+    pub value: Value,
+    pub origin: Origin,
+    /// The settings of a block setting (`mtls < truststore ... >`).
+    pub block: Option<Settings>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    pub items: Vec<Setting>,
+}
+
+impl Settings {
+    pub fn get(&self, name: &str) -> Option<&Setting> {
+        self.items.iter().find(|s| s.name == name)
+    }
+
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Setting> + 'a {
+        self.items.iter().filter(move |s| s.name == name)
+    }
+
+    pub fn value(&self, name: &str) -> Option<&Value> {
+        self.get(name).map(|s| &s.value)
+    }
+
+    /// A switch's state; absent means off.
+    pub fn on(&self, name: &str) -> bool {
+        self.value(name).and_then(Value::as_switch).unwrap_or(false)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Component {
+    pub kind: String,
+    pub engine: Option<String>,
+    pub name: String,
+    /// Where the component is written (its kind, engine and name), or the
+    /// pipeline's name for a component the standard library supplied.
+    pub head: Span,
+    pub origin: Origin,
+    pub settings: Settings,
+    pub routes: Vec<Route>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub method: String,
+    pub path: String,
+    pub target: Ident,
+    pub settings: Settings,
+    pub span: Span,
+}
+
+/// Where a waiver applies: the whole pipeline, or one component.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Pipeline,
+    Component(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Waiver {
+    pub code: &'static Code,
+    pub reason: String,
+    pub scope: Scope,
+    pub span: Span,
+}
+
+/// A compliance finding that a waiver let through; the lowering records it
+/// in the metadata of the resources it concerns.
+#[derive(Clone, Debug)]
+pub struct WaivedFinding {
+    pub code: &'static Code,
+    pub reason: String,
+    /// The component concerned, or None for the whole pipeline.
+    pub component: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Program {
+    pub name: Ident,
+    pub settings: Settings,
+    pub components: Vec<Component>,
+    pub waivers: Vec<Waiver>,
+    pub waived: Vec<WaivedFinding>,
+}
+
+impl Program {
+    pub fn component(&self, name: &str) -> Option<&Component> {
+        self.components.iter().find(|c| c.name == name)
+    }
+
+    pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Component> + 'a {
+        self.components.iter().filter(move |c| c.kind == kind)
+    }
+
+    pub fn disposable(&self) -> bool {
+        matches!(self.settings.value("lifecycle"), Some(Value::Choice(c)) if c == "disposable")
+    }
+}

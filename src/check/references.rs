@@ -1,0 +1,167 @@
+//! References between components: every name refers to a component that
+//! exists and is of a kind the setting can use; names are unique; secrets
+//! and data components that nothing uses are reported.
+
+use super::model::{Origin, Program};
+use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::stdlib::Schema;
+use crate::suggest::closest;
+use crate::syntax::ast::Ident;
+use crate::types::{quoted_list, Value};
+use std::collections::BTreeSet;
+
+pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
+    unique_names(program, schema, diagnostics);
+    let mut used: BTreeSet<&str> = BTreeSet::new();
+    for component in &program.components {
+        let Some(kind) = schema.kind(&component.kind) else {
+            continue;
+        };
+        for setting in &component.settings.items {
+            let Some(decl) = kind.setting(&setting.name) else {
+                continue;
+            };
+            let kinds = decl.ty.ref_kinds();
+            for name in referenced(&setting.value) {
+                used.insert(&name.name);
+                if setting.origin == Origin::Stdlib {
+                    continue;
+                }
+                reference(program, name, kinds, &setting.name, diagnostics);
+            }
+        }
+        for route in &component.routes {
+            used.insert(&route.target.name);
+            reference(
+                program,
+                &route.target,
+                &["service".to_string()],
+                "route",
+                diagnostics,
+            );
+        }
+    }
+    let has_services = program.components.iter().any(|c| c.kind == "service");
+    for component in &program.components {
+        let Origin::User(_) = component.origin else {
+            continue;
+        };
+        let data = matches!(
+            component.kind.as_str(),
+            "database" | "storage" | "bucket" | "cache" | "stream"
+        );
+        // A data component is unused only in a pipeline that has services to
+        // use it; a pipeline of data stores alone is a data tier.
+        let unused = !used.contains(component.name.as_str())
+            && (component.kind == "secret" || (data && has_services));
+        if unused {
+            let hint = if component.kind == "secret" {
+                "refer to it with `credentials` or `auth`, or remove it".to_string()
+            } else {
+                format!("let a service use it (`connects`, `reads`, `writes` or `mount` {}), or remove it", component.name)
+            };
+            diagnostics.push(Diagnostic::new(
+                &codes::UNUSED,
+                format!("{} `{}` is never used", component.kind, component.name),
+                Label::new(component.head, "nothing refers to this"),
+                hint,
+            ));
+        }
+    }
+}
+
+/// The component names a value refers to.
+fn referenced(value: &Value) -> Vec<&Ident> {
+    match value {
+        Value::Ref(name) => vec![name],
+        Value::Refs(names) => names.iter().collect(),
+        Value::Mount { storage, .. } => vec![storage],
+        _ => Vec::new(),
+    }
+}
+
+fn reference(
+    program: &Program,
+    name: &Ident,
+    kinds: &[String],
+    setting: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let wanted = kinds.join(" or ");
+    match program.component(&name.name) {
+        None => {
+            let candidates: Vec<&str> = program
+                .components
+                .iter()
+                .filter(|c| kinds.contains(&c.kind))
+                .map(|c| c.name.as_str())
+                .collect();
+            let help = match closest(&name.name, candidates.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None if candidates.is_empty() => format!("declare the {wanted} first"),
+                None => format!(
+                    "the pipeline's {wanted} components: {}",
+                    quoted_list(&candidates.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+                ),
+            };
+            diagnostics.push(Diagnostic::new(
+                &codes::UNKNOWN_REFERENCE,
+                format!("no component is named `{}`", name.name),
+                Label::new(name.span, format!("`{setting}` expects a {wanted}")),
+                help,
+            ));
+        }
+        Some(component) if !kinds.contains(&component.kind) => {
+            let mut diagnostic = Diagnostic::new(
+                &codes::WRONG_KIND,
+                format!(
+                    "`{setting}` takes a {wanted}, but `{}` is a {}",
+                    name.name, component.kind
+                ),
+                Label::new(name.span, format!("a {}", component.kind)),
+                format!("name a {wanted} here"),
+            );
+            if let Origin::User(_) = component.origin {
+                diagnostic = diagnostic.with_label(Label::new(
+                    component.head,
+                    format!("`{}` is declared here", name.name),
+                ));
+            }
+            diagnostics.push(diagnostic);
+        }
+        Some(_) => {}
+    }
+}
+
+fn unique_names(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
+    for (i, component) in program.components.iter().enumerate() {
+        let Origin::User(_) = component.origin else {
+            continue;
+        };
+        let earlier = program.components[..i].iter().find(|c| {
+            c.name == component.name
+                || (c.kind == component.kind && schema.kind(&c.kind).is_some_and(|k| k.single))
+        });
+        let Some(earlier) = earlier else { continue };
+        let message = if earlier.name == component.name {
+            format!("two components are named `{}`", component.name)
+        } else {
+            format!("a pipeline has one `{}`", component.kind)
+        };
+        let help = if earlier.name == component.name {
+            "give one of them another name, written after the engine: `bucket s3 archive < ... >`"
+                .to_string()
+        } else {
+            format!("merge the two `{}` blocks", component.kind)
+        };
+        diagnostics.push(
+            Diagnostic::new(
+                &codes::DUPLICATE_NAME,
+                message,
+                Label::new(component.head, "declared again here"),
+                help,
+            )
+            .with_label(Label::new(earlier.head, "first declared here")),
+        );
+    }
+}

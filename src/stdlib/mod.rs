@@ -1,0 +1,525 @@
+//! The standard library: `stdlib/*.medimg`, embedded in the binary and read
+//! once into a [`Schema`] of component kinds and their settings.
+//!
+//! The files use the language's own syntax (`library NAME < kind ... >`);
+//! this module reads the fixed declaration forms documented at the top of
+//! `stdlib/pipeline.medimg`.
+
+use crate::diagnostics::{codes, Code};
+use crate::syntax::ast::{Block, Ident, LiteralKind, Term};
+use crate::types::{read_value, Expect, Type, Value};
+use std::sync::OnceLock;
+
+/// The standard library's source files, in the order `medc stdlib` prints them.
+pub const FILES: &[(&str, &str)] = &[
+    (
+        "stdlib/pipeline.medimg",
+        include_str!("../../stdlib/pipeline.medimg"),
+    ),
+    (
+        "stdlib/security.medimg",
+        include_str!("../../stdlib/security.medimg"),
+    ),
+    (
+        "stdlib/data.medimg",
+        include_str!("../../stdlib/data.medimg"),
+    ),
+    (
+        "stdlib/compute.medimg",
+        include_str!("../../stdlib/compute.medimg"),
+    ),
+    (
+        "stdlib/operations.medimg",
+        include_str!("../../stdlib/operations.medimg"),
+    ),
+];
+
+#[derive(Debug)]
+pub struct Schema {
+    pub kinds: Vec<Kind>,
+}
+
+#[derive(Debug)]
+pub struct Kind {
+    pub name: String,
+    pub doc: String,
+    /// Engines the kind offers (`aurora` for `database`); empty when it has none.
+    pub engines: Vec<String>,
+    /// Whether a component of this kind may be given a name.
+    pub named: bool,
+    /// At most one per pipeline.
+    pub single: bool,
+    /// Exists with its defaults when the program does not write it.
+    pub implicit: bool,
+    /// Holds `route` forms (the api).
+    pub routes: bool,
+    /// Not a component: the settings of a form inside another kind.
+    pub part_of: Option<String>,
+    pub settings: Vec<SettingDecl>,
+}
+
+#[derive(Debug)]
+pub struct SettingDecl {
+    pub name: String,
+    pub ty: Type,
+    pub doc: String,
+    pub default: Default,
+    /// The default under `lifecycle disposable`, when it differs.
+    pub disposable: Option<Value>,
+    /// Must be written; the code to report when it is not.
+    pub required: Option<&'static Code>,
+    /// May be written more than once (`mount`, `grant`).
+    pub repeat: bool,
+    /// The unit of a bare integer given to a size setting, in bytes.
+    pub unit: Option<u64>,
+    pub aliases: Vec<(String, Value)>,
+    pub constraints: Vec<Constraint>,
+    /// The settings of a `block` setting.
+    pub settings: Vec<SettingDecl>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Default {
+    /// No default: the setting is absent unless written.
+    None,
+    Value(Value),
+    /// A component the checker creates for the setting (a database's
+    /// credentials: the existing secret named `PIPELINE/NAME`).
+    Implicit,
+}
+
+#[derive(Debug)]
+pub struct Constraint {
+    pub check: Check,
+    pub code: &'static Code,
+}
+
+#[derive(Debug)]
+pub enum Check {
+    Min(Value),
+    Max(Value),
+    Step(Value),
+    OneOf(Vec<Value>),
+    Require(Value),
+    Avoid(Value),
+    /// The setting may not be written at all.
+    Forbid,
+}
+
+impl Schema {
+    pub fn kind(&self, name: &str) -> Option<&Kind> {
+        self.kinds.iter().find(|k| k.name == name)
+    }
+
+    /// The kinds a program may write as components.
+    pub fn component_kinds(&self) -> impl Iterator<Item = &Kind> {
+        self.kinds
+            .iter()
+            .filter(|k| k.name != "pipeline" && k.part_of.is_none())
+    }
+
+    pub fn pipeline(&self) -> &Kind {
+        // `load` refuses a standard library without a pipeline kind.
+        self.kinds
+            .iter()
+            .find(|k| k.name == "pipeline")
+            .unwrap_or(&self.kinds[0])
+    }
+}
+
+impl Kind {
+    pub fn setting(&self, name: &str) -> Option<&SettingDecl> {
+        self.settings.iter().find(|s| s.name == name)
+    }
+}
+
+impl SettingDecl {
+    pub fn setting(&self, name: &str) -> Option<&SettingDecl> {
+        self.settings.iter().find(|s| s.name == name)
+    }
+
+    pub fn expect(&self) -> Expect<'_> {
+        Expect {
+            setting: &self.name,
+            ty: &self.ty,
+            unit: self.unit,
+            aliases: &self.aliases,
+        }
+    }
+}
+
+/// The schema, read on first use.
+pub fn schema() -> Result<&'static Schema, &'static str> {
+    static SCHEMA: OnceLock<Result<Schema, String>> = OnceLock::new();
+    SCHEMA.get_or_init(load).as_ref().map_err(String::as_str)
+}
+
+fn load() -> Result<Schema, String> {
+    let mut kinds = Vec::new();
+    for (path, text) in FILES {
+        let (_, block) = crate::syntax::parse_library(text).map_err(|e| format!("{path}: {e}"))?;
+        let mut reader = Reader {
+            terms: &block.terms,
+            pos: 0,
+            path,
+            text,
+        };
+        while !reader.done() {
+            reader.keyword("kind")?;
+            let name = reader.word()?;
+            let body = reader.block()?;
+            kinds.push(kind(&name.name, body, path, text)?);
+        }
+    }
+    if !kinds.iter().any(|k| k.name == "pipeline") {
+        return Err("the standard library declares no `pipeline` kind".into());
+    }
+    Ok(Schema { kinds })
+}
+
+fn kind(name: &str, body: &Block, path: &str, text: &str) -> Result<Kind, String> {
+    let mut kind = Kind {
+        name: name.to_string(),
+        doc: String::new(),
+        engines: Vec::new(),
+        named: false,
+        single: false,
+        implicit: false,
+        routes: false,
+        part_of: None,
+        settings: Vec::new(),
+    };
+    let mut reader = Reader {
+        terms: &body.terms,
+        pos: 0,
+        path,
+        text,
+    };
+    while !reader.done() {
+        let word = reader.word()?;
+        match word.name.as_str() {
+            "doc" => kind.doc = reader.string()?,
+            "engines" => kind.engines = reader.words()?,
+            "named" => kind.named = true,
+            "single" => kind.single = true,
+            "implicit" => kind.implicit = true,
+            "routes" => kind.routes = true,
+            "part_of" => kind.part_of = Some(reader.word()?.name),
+            "setting" => kind.settings.push(setting(&mut reader)?),
+            other => {
+                return Err(reader.error(&word, &format!("unknown kind declaration `{other}`")))
+            }
+        }
+    }
+    Ok(kind)
+}
+
+fn setting(outer: &mut Reader<'_>) -> Result<SettingDecl, String> {
+    let name = outer.word()?;
+    let body = outer.block()?;
+    let mut reader = Reader {
+        terms: &body.terms,
+        pos: 0,
+        path: outer.path,
+        text: outer.text,
+    };
+    let mut decl = SettingDecl {
+        name: name.name.clone(),
+        ty: Type::Switch,
+        doc: String::new(),
+        default: Default::None,
+        disposable: None,
+        required: None,
+        repeat: false,
+        unit: None,
+        aliases: Vec::new(),
+        constraints: Vec::new(),
+        settings: Vec::new(),
+    };
+    // `type` comes first, then `values` or `kinds`, so that every value
+    // after them is read with the setting's own type.
+    reader.keyword("type")?;
+    let type_word = reader.word()?;
+    if let Some(Term::Word(w)) = reader.peek() {
+        if w.name == "values" || w.name == "kinds" {
+            reader.pos += 1;
+            let listed = reader.words()?;
+            decl.ty = type_named(&type_word, listed)
+                .ok_or_else(|| reader.error(&type_word, "unknown type"))?;
+        }
+    }
+    if !matches!(
+        decl.ty,
+        Type::Choice(_) | Type::Ref(_) | Type::Refs(_) | Type::Mount(_)
+    ) {
+        decl.ty = type_named(&type_word, Vec::new())
+            .ok_or_else(|| reader.error(&type_word, "unknown type"))?;
+    }
+    while !reader.done() {
+        let word = reader.word()?;
+        match word.name.as_str() {
+            "doc" => decl.doc = reader.string()?,
+            "repeat" => decl.repeat = true,
+            "unit" => {
+                let unit = reader.word()?;
+                decl.unit = Some(match unit.name.as_str() {
+                    "KiB" => 1 << 10,
+                    "MiB" => 1 << 20,
+                    "GiB" => 1 << 30,
+                    _ => return Err(reader.error(&unit, "unknown unit")),
+                });
+            }
+            "required" => {
+                decl.required = Some(reader.peek_code().unwrap_or(&codes::MISSING_SETTING))
+            }
+            "setting" => decl.settings.push(setting(&mut reader)?),
+            "default" if matches!(reader.peek(), Some(Term::Word(w)) if w.name == "implicit") => {
+                reader.pos += 1;
+                decl.default = Default::Implicit;
+            }
+            "default" => decl.default = Default::Value(reader.value(&decl, false)?),
+            "disposable" => decl.disposable = Some(reader.value(&decl, false)?),
+            "alias" => {
+                let alias = reader.word()?;
+                let value = reader.value(&decl, false)?;
+                decl.aliases.push((alias.name, value));
+            }
+            "one_of" => {
+                let values = reader.values(&decl)?;
+                let code = reader.code()?;
+                decl.constraints.push(Constraint {
+                    check: Check::OneOf(values),
+                    code,
+                });
+            }
+            "min" | "max" | "step" | "require" | "avoid" => {
+                let value = reader.value(&decl, true)?;
+                let code = reader.code()?;
+                let check = match word.name.as_str() {
+                    "min" => Check::Min(value),
+                    "max" => Check::Max(value),
+                    "step" => Check::Step(value),
+                    "require" => Check::Require(value),
+                    _ => Check::Avoid(value),
+                };
+                decl.constraints.push(Constraint { check, code });
+            }
+            "forbid" => {
+                let code = reader.code()?;
+                decl.constraints.push(Constraint {
+                    check: Check::Forbid,
+                    code,
+                });
+            }
+            other => {
+                return Err(reader.error(&word, &format!("unknown setting declaration `{other}`")))
+            }
+        }
+    }
+    Ok(decl)
+}
+
+fn type_named(word: &Ident, listed: Vec<String>) -> Option<Type> {
+    Some(match word.name.as_str() {
+        "switch" => Type::Switch,
+        "integer" => Type::Integer,
+        "decimal" => Type::Decimal,
+        "string" => Type::String,
+        "duration" => Type::Duration,
+        "size" => Type::Size,
+        "percent" => Type::Percent,
+        "range" => Type::Range,
+        "version" => Type::Version,
+        "choice" => Type::Choice(listed),
+        "ref" => Type::Ref(listed),
+        "refs" => Type::Refs(listed),
+        "scaling" => Type::Scaling,
+        "mount" => Type::Mount(listed),
+        "grant" => Type::Grant,
+        "tags" => Type::Tags,
+        "block" => Type::Block,
+        _ => return None,
+    })
+}
+
+/// A cursor over the terms of a standard-library block.
+struct Reader<'a> {
+    terms: &'a [Term],
+    pos: usize,
+    path: &'a str,
+    text: &'a str,
+}
+
+impl<'a> Reader<'a> {
+    fn done(&self) -> bool {
+        self.pos >= self.terms.len()
+    }
+
+    fn peek(&self) -> Option<&'a Term> {
+        self.terms.get(self.pos)
+    }
+
+    fn next(&mut self) -> Result<&'a Term, String> {
+        let term = self
+            .terms
+            .get(self.pos)
+            .ok_or_else(|| format!("{}: unexpected end of block", self.path))?;
+        self.pos += 1;
+        Ok(term)
+    }
+
+    fn error(&self, at: &Ident, message: &str) -> String {
+        let line = self.text[..at.span.start.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1;
+        format!("{}:{line}: {message}", self.path)
+    }
+
+    fn term_error(&self, term: &Term, message: &str) -> String {
+        let line = self.text[..term.span().start.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1;
+        format!("{}:{line}: {message}", self.path)
+    }
+
+    fn word(&mut self) -> Result<Ident, String> {
+        match self.next()? {
+            Term::Word(word) => Ok(word.clone()),
+            other => Err(self.term_error(other, "expected a word")),
+        }
+    }
+
+    fn keyword(&mut self, keyword: &str) -> Result<(), String> {
+        let word = self.word()?;
+        if word.name == keyword {
+            Ok(())
+        } else {
+            Err(self.error(&word, &format!("expected `{keyword}`")))
+        }
+    }
+
+    fn block(&mut self) -> Result<&'a Block, String> {
+        match self.next()? {
+            Term::Block(block) => Ok(block),
+            other => Err(self.term_error(other, "expected a block")),
+        }
+    }
+
+    fn string(&mut self) -> Result<String, String> {
+        match self.next()? {
+            Term::Literal(literal) => match &literal.kind {
+                LiteralKind::String(s) => Ok(s.clone()),
+                _ => Err(self.term_error(&self.terms[self.pos - 1], "expected a string")),
+            },
+            other => Err(self.term_error(other, "expected a string")),
+        }
+    }
+
+    fn words(&mut self) -> Result<Vec<String>, String> {
+        match self.next()? {
+            Term::Word(word) => Ok(vec![word.name.clone()]),
+            Term::List(list) => list
+                .items
+                .iter()
+                .map(|item| match item {
+                    Term::Word(word) => Ok(word.name.clone()),
+                    other => Err(self.term_error(other, "expected a word")),
+                })
+                .collect(),
+            other => Err(self.term_error(other, "expected words")),
+        }
+    }
+
+    /// A code from the catalogue.
+    fn code(&mut self) -> Result<&'static Code, String> {
+        let word = self.word()?;
+        codes::lookup(&word.name)
+            .ok_or_else(|| self.error(&word, &format!("unknown code `{}`", word.name)))
+    }
+
+    fn peek_code(&mut self) -> Option<&'static Code> {
+        let Some(Term::Word(word)) = self.peek() else {
+            return None;
+        };
+        let code = codes::lookup(&word.name)?;
+        self.pos += 1;
+        Some(code)
+    }
+
+    /// Reads a value with the setting's own type, exactly as a program's
+    /// value is read. Constraint values of a scaling setting are integers.
+    fn value(&mut self, decl: &SettingDecl, bound: bool) -> Result<Value, String> {
+        let at = self.pos;
+        let expect = value_expectation(decl, bound);
+        read_value(&expect, self.terms, &mut self.pos).map_err(|e| {
+            let message = format!("`{}`: value does not fit its type ({e:?})", decl.name);
+            self.terms
+                .get(at)
+                .map_or(message.clone(), |t| self.term_error(t, &message))
+        })
+    }
+
+    /// A value or a list of values.
+    fn values(&mut self, decl: &SettingDecl) -> Result<Vec<Value>, String> {
+        let items: Vec<Term> = match self.next()? {
+            Term::List(list) => list.items.clone(),
+            other => vec![other.clone()],
+        };
+        items
+            .iter()
+            .map(|item| {
+                let mut pos = 0;
+                read_value(
+                    &value_expectation(decl, false),
+                    std::slice::from_ref(item),
+                    &mut pos,
+                )
+                .map_err(|e| {
+                    self.term_error(
+                        item,
+                        &format!("`{}`: value does not fit its type ({e:?})", decl.name),
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+/// How to read a declaration's value: with the setting's type, except that
+/// the bounds of a scaling setting (`min 2`) are plain integers.
+fn value_expectation(decl: &SettingDecl, bound: bool) -> Expect<'_> {
+    let ty = if bound && decl.ty == Type::Scaling {
+        &Type::Integer
+    } else {
+        &decl.ty
+    };
+    Expect {
+        setting: &decl.name,
+        ty,
+        unit: decl.unit,
+        aliases: &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_standard_library_loads() {
+        let schema = schema().unwrap();
+        assert!(schema.kind("database").is_some());
+        let database = schema.kind("database").unwrap();
+        let backup = database.setting("backup").unwrap();
+        assert_eq!(
+            backup.default,
+            Default::Value(Value::Duration(crate::syntax::ast::Duration {
+                amount: 7,
+                unit: crate::syntax::ast::TimeUnit::Days,
+            }))
+        );
+        assert_eq!(backup.constraints.len(), 2);
+    }
+}
