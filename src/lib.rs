@@ -6,6 +6,10 @@
 //! JSON. `stdlib` holds the standard library's declarations, `types` the
 //! values they describe, `diagnostics` the one diagnostic model.
 
+// A `Diagnostic` is the error type of every stage; it is larger than
+// clippy's default for `Err` variants, and errors are the rare path.
+#![allow(clippy::result_large_err)]
+
 pub mod check;
 pub mod diagnostics;
 pub mod naming;
@@ -39,19 +43,12 @@ pub fn check_file(file: &SourceFile) -> Result<Checked, InternalError> {
     let Some(ast) = parsed.program.filter(|_| parsed.diagnostics.is_empty()) else {
         let mut diagnostics = parsed.diagnostics;
         diagnostics::sort(&mut diagnostics);
-        return Ok(Checked {
-            program: None,
-            diagnostics,
-        });
+        return Ok(Checked { program: None, diagnostics });
     };
-    let schema = stdlib::schema()
-        .map_err(|e| InternalError(format!("the standard library is invalid: {e}")))?;
-    let (program, mut diagnostics) = check::check(&ast, schema);
+    let schema = stdlib::schema().map_err(|e| InternalError(format!("the standard library is invalid: {e}")))?;
+    let (program, mut diagnostics) = check::check(&ast, schema, &file.text);
     diagnostics::sort(&mut diagnostics);
-    Ok(Checked {
-        program: Some(program),
-        diagnostics,
-    })
+    Ok(Checked { program: Some(program), diagnostics })
 }
 
 /// A failure of medc itself, not of the program it was given.

@@ -87,11 +87,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { files, report } => check(&files, &report),
-        Command::Build {
-            file,
-            output,
-            report,
-        } => build(&file, output.as_deref(), &report),
+        Command::Build { file, output, report } => build(&file, output.as_deref(), &report),
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => rules(format),
         Command::Stdlib => stdlib(),
@@ -112,8 +108,7 @@ fn read(path: &Path) -> Result<(String, Vec<u8>), String> {
     if path.is_dir() {
         return Err(format!("`{name}` is a directory, not a .medimg file"));
     }
-    let file = std::fs::File::open(path)
-        .map_err(|e| format!("cannot read `{name}`: {}", io_reason(&e)))?;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{name}`: {}", io_reason(&e)))?;
     let mut bytes = Vec::new();
     file.take(source::MAX_SOURCE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
@@ -143,18 +138,10 @@ struct Outcome {
 
 fn check_one(name: String, bytes: Vec<u8>) -> Result<Outcome, String> {
     match source::decode(&name, bytes) {
-        Err((file, diagnostic)) => Ok(Outcome {
-            file,
-            diagnostics: vec![diagnostic],
-            program: None,
-        }),
+        Err((file, diagnostic)) => Ok(Outcome { file, diagnostics: vec![diagnostic], program: None }),
         Ok(file) => {
             let checked = medc::check_file(&file).map_err(|e| e.to_string())?;
-            Ok(Outcome {
-                file,
-                diagnostics: checked.diagnostics,
-                program: checked.program,
-            })
+            Ok(Outcome { file, diagnostics: checked.diagnostics, program: checked.program })
         }
     }
 }
@@ -176,10 +163,7 @@ fn check(paths: &[PathBuf], options: &ReportOptions) -> ExitCode {
     print_diagnostics(&outcomes, options, to_stdout);
     if io_failed {
         ExitCode::from(2)
-    } else if outcomes
-        .iter()
-        .any(|o| medc::diagnostics::has_errors(&o.diagnostics))
-    {
+    } else if outcomes.iter().any(|o| medc::diagnostics::has_errors(&o.diagnostics)) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -198,18 +182,16 @@ fn build(path: &Path, output: Option<&Path>, options: &ReportOptions) -> ExitCod
         return ExitCode::from(1);
     }
     let _ = (output, outcome.program);
-    eprintln!("medc: `{}` checks clean; lowering to CloudFormation is not built yet, so nothing was written", outcome.file.name);
+    eprintln!(
+        "medc: `{}` checks clean; lowering to CloudFormation is not built yet, so nothing was written",
+        outcome.file.name
+    );
     ExitCode::SUCCESS
 }
 
 fn print_diagnostics(outcomes: &[Outcome], options: &ReportOptions, to_stdout: bool) {
-    let reports: Vec<FileReport<'_>> = outcomes
-        .iter()
-        .map(|o| FileReport {
-            file: &o.file,
-            diagnostics: &o.diagnostics,
-        })
-        .collect();
+    let reports: Vec<FileReport<'_>> =
+        outcomes.iter().map(|o| FileReport { file: &o.file, diagnostics: &o.diagnostics }).collect();
     let machine = matches!(options.error_format, Format::Json | Format::Sarif);
     if !machine && outcomes.iter().all(|o| o.diagnostics.is_empty()) {
         return;
@@ -217,9 +199,7 @@ fn print_diagnostics(outcomes: &[Outcome], options: &ReportOptions, to_stdout: b
     let color = match options.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal() && !to_stdout
-        }
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal() && !to_stdout,
     };
     let mut text = render::render(options.error_format, &reports, color);
     if options.error_format == Format::Human {
@@ -235,13 +215,7 @@ fn print_diagnostics(outcomes: &[Outcome], options: &ReportOptions, to_stdout: b
 }
 
 fn summary(outcomes: &[Outcome]) -> String {
-    let count = |severity| {
-        outcomes
-            .iter()
-            .flat_map(|o| &o.diagnostics)
-            .filter(|d| d.severity == severity)
-            .count()
-    };
+    let count = |severity| outcomes.iter().flat_map(|o| &o.diagnostics).filter(|d| d.severity == severity).count();
     let plural = |n: usize, word: &str| {
         if n == 1 {
             format!("{n} {word}")
@@ -253,11 +227,7 @@ fn summary(outcomes: &[Outcome]) -> String {
     if errors == 0 && warnings == 0 {
         return String::new();
     }
-    format!(
-        "medc: {}, {}\n",
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    )
+    format!("medc: {}, {}\n", plural(errors, "error"), plural(warnings, "warning"))
 }
 
 fn explain(code: &str) -> ExitCode {
@@ -276,11 +246,7 @@ fn explain(code: &str) -> ExitCode {
         text.push_str(&format!("governs: {}\n", entry.governs));
         text.push_str(&format!(
             "waivable: {}\n",
-            if entry.waivable {
-                "yes, with `waive CODE \"reason\"`"
-            } else {
-                "no"
-            }
+            if entry.waivable { "yes, with `waive CODE \"reason\"`" } else { "no" }
         ));
     }
     text.push('\n');
@@ -298,10 +264,7 @@ fn rules(format: ListFormat) -> ExitCode {
             Err(e) => return usage_error(&format!("cannot serialize the rules: {e}")),
         },
         ListFormat::Table => {
-            println!(
-                "{:<10} {:<8} {:<9} {:<60} citations",
-                "code", "severity", "waivable", "title"
-            );
+            println!("{:<10} {:<8} {:<9} {:<60} citations", "code", "severity", "waivable", "title");
             for rule in rules {
                 println!(
                     "{:<10} {:<8} {:<9} {:<60} {}",

@@ -37,23 +37,11 @@ impl Named {
 }
 
 fn named(what: &'static str, stem: String, limit: usize) -> Named {
-    Named {
-        what,
-        stem,
-        with_account: false,
-        limit,
-        is_bucket: false,
-    }
+    Named { what, stem, with_account: false, limit, is_bucket: false }
 }
 
 fn bucket(stem: String) -> Named {
-    Named {
-        what: "S3 bucket",
-        stem,
-        with_account: true,
-        limit: 63,
-        is_bucket: true,
-    }
+    Named { what: "S3 bucket name", stem, with_account: true, limit: 63, is_bucket: true }
 }
 
 /// The resources a component gets names for.
@@ -69,10 +57,9 @@ pub fn component_names(pipeline: &str, component: &Component) -> Vec<Named> {
         "bucket" => vec![bucket(base)],
         "stream" => vec![named("Kinesis stream name", base, 128)],
         "service" => vec![named("ECS service name", base, 255)],
-        "api" => vec![
-            named("API Gateway REST API name", base.clone(), 255),
-            named("network load balancer name", base, 32),
-        ],
+        "api" => {
+            vec![named("API Gateway REST API name", base.clone(), 255), named("network load balancer name", base, 32)]
+        }
         "key" => vec![named("KMS alias", format!("alias/{base}"), 256)],
         "alarms" => vec![named("SNS topic name", base, 256)],
         "backup" => vec![

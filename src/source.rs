@@ -19,17 +19,12 @@ pub struct LineColumn {
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        SourceFile {
-            name: name.into(),
-            text: text.into(),
-        }
+        SourceFile { name: name.into(), text: text.into() }
     }
 
     /// A line index for rendering; built on demand, never by the stages.
     pub fn line_index(&self) -> LineIndex<'_> {
-        LineIndex {
-            file: SimpleFile::new(self.name.as_str(), self.text.as_str()),
-        }
+        LineIndex { file: SimpleFile::new(self.name.as_str(), self.text.as_str()) }
     }
 }
 
@@ -41,10 +36,7 @@ impl LineIndex<'_> {
     pub fn locate(&self, byte: usize) -> LineColumn {
         let byte = byte.min(self.file.source().len());
         match self.file.location((), byte) {
-            Ok(location) => LineColumn {
-                line: location.line_number,
-                column: location.column_number,
-            },
+            Ok(location) => LineColumn { line: location.line_number, column: location.column_number },
             Err(_) => LineColumn { line: 1, column: 1 },
         }
     }
@@ -60,20 +52,13 @@ pub const MAX_SOURCE_BYTES: usize = 16 << 20;
 /// Turns raw bytes into a source file, or explains why they are not one:
 /// too large, not UTF-8, or holding NUL bytes (binary data). On error the
 /// file holds a lossy decoding, so that the diagnostic can still be shown.
-pub fn decode(
-    name: &str,
-    bytes: Vec<u8>,
-) -> Result<SourceFile, (SourceFile, crate::diagnostics::Diagnostic)> {
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, (SourceFile, crate::diagnostics::Diagnostic)> {
     use crate::diagnostics::{codes, Diagnostic, Label};
     if bytes.len() > MAX_SOURCE_BYTES {
         let file = SourceFile::new(name, String::new());
         let diagnostic = Diagnostic::new(
             &codes::TOO_LARGE,
-            format!(
-                "the input is {} MiB; medc reads at most {} MiB",
-                bytes.len() >> 20,
-                MAX_SOURCE_BYTES >> 20
-            ),
+            format!("the input is {} MiB; medc reads at most {} MiB", bytes.len() >> 20, MAX_SOURCE_BYTES >> 20),
             Label::new(Span::new(0, 0), "in this file"),
             "a pipeline is usually under a hundred lines; check that this is the right file",
         );

@@ -8,71 +8,44 @@ use crate::diagnostics::{codes, Code, Diagnostic, Label};
 use crate::stdlib::{Check, Constraint, Default, Schema, SettingDecl};
 use crate::types::{self, Value};
 
-pub fn check(program: &Program, schema: &Schema, findings: &mut Vec<Finding>) {
+pub fn check(program: &Program, schema: &Schema, source: &str, findings: &mut Vec<Finding>) {
     let disposable = program.disposable();
-    let pipeline = Owner {
-        description: "the pipeline".into(),
-        component: None,
-    };
-    settings(
-        &program.settings,
-        &schema.pipeline().settings,
-        &pipeline,
-        disposable,
-        findings,
-    );
+    let pipeline = Owner { description: "the pipeline".into(), component: None, source };
+    settings(&program.settings, &schema.pipeline().settings, &pipeline, disposable, findings);
     for component in &program.components {
         let Some(kind) = schema.kind(&component.kind) else {
             continue;
         };
-        let owner = Owner::of(component);
-        settings(
-            &component.settings,
-            &kind.settings,
-            &owner,
-            disposable,
-            findings,
-        );
+        let owner = Owner::of(component, source);
+        settings(&component.settings, &kind.settings, &owner, disposable, findings);
         if let Some(route_kind) = schema.kind("api_route") {
             for route in &component.routes {
                 let owner = Owner {
                     description: format!("route `{} {}`", route.method, route.path),
                     component: Some(component.name.clone()),
+                    source,
                 };
-                settings(
-                    &route.settings,
-                    &route_kind.settings,
-                    &owner,
-                    disposable,
-                    findings,
-                );
+                settings(&route.settings, &route_kind.settings, &owner, disposable, findings);
             }
         }
     }
 }
 
 /// Whose settings are being checked, for messages and waiver scope.
-struct Owner {
+struct Owner<'s> {
     description: String,
     component: Option<String>,
+    /// The program's text, to quote a setting as it was written.
+    source: &'s str,
 }
 
-impl Owner {
-    fn of(component: &Component) -> Self {
-        Owner {
-            description: format!("{} `{}`", component.kind, component.name),
-            component: Some(component.name.clone()),
-        }
+impl<'s> Owner<'s> {
+    fn of(component: &Component, source: &'s str) -> Self {
+        Owner { description: super::describe(component), component: Some(component.name.clone()), source }
     }
 }
 
-fn settings(
-    settings: &Settings,
-    decls: &[SettingDecl],
-    owner: &Owner,
-    disposable: bool,
-    findings: &mut Vec<Finding>,
-) {
+fn settings(settings: &Settings, decls: &[SettingDecl], owner: &Owner, disposable: bool, findings: &mut Vec<Finding>) {
     for setting in &settings.items {
         let Some(decl) = decls.iter().find(|d| d.name == setting.name) else {
             continue;
@@ -81,6 +54,7 @@ fn settings(
             let nested = Owner {
                 description: format!("`{}` of {}", decl.name, owner.description),
                 component: owner.component.clone(),
+                source: owner.source,
             };
             self::settings(block, &decl.settings, &nested, disposable, findings);
         }
@@ -92,10 +66,7 @@ fn settings(
                 continue;
             }
             if let Some(diagnostic) = violation(constraint, decl, setting, owner) {
-                findings.push(Finding {
-                    component: owner.component.clone(),
-                    diagnostic,
-                });
+                findings.push(Finding { component: owner.component.clone(), diagnostic });
             }
         }
     }
@@ -104,32 +75,20 @@ fn settings(
 /// Under `lifecycle disposable`, writing the disposable default out (such as
 /// `deletion_protection off`) is what the lifecycle already decided.
 fn exempt_when_disposable(decl: &SettingDecl, setting: &Setting, disposable: bool) -> bool {
-    disposable
-        && decl
-            .disposable
-            .as_ref()
-            .is_some_and(|value| value.same(&setting.value))
+    disposable && decl.disposable.as_ref().is_some_and(|value| value.same(&setting.value))
 }
 
-fn violation(
-    constraint: &Constraint,
-    decl: &SettingDecl,
-    setting: &Setting,
-    owner: &Owner,
-) -> Option<Diagnostic> {
+fn violation(constraint: &Constraint, decl: &SettingDecl, setting: &Setting, owner: &Owner) -> Option<Diagnostic> {
     let Origin::User(span) = setting.origin else {
         return None;
-    };
-    let written = format!("`{} {}`", setting.name, setting.value);
+    }; // Quote the setting as written (`user root`, not `user 0`), on one line.
+    let text = owner.source.get(span.range()).unwrap_or_default();
+    let written = format!("`{}`", text.split_whitespace().collect::<Vec<_>>().join(" "));
     let code = constraint.code;
     let (message, label) = match &constraint.check {
-        Check::Forbid => (
-            format!(
-                "`{}` may not be written in {}",
-                setting.name, owner.description
-            ),
-            code.title.to_string(),
-        ),
+        Check::Forbid => {
+            (format!("`{}` may not be written in {}", setting.name, owner.description), code.title.to_string())
+        }
         Check::Require(required) => {
             if setting.value.same(required) {
                 return None;
@@ -143,50 +102,43 @@ fn violation(
             if !setting.value.same(avoided) {
                 return None;
             }
-            (
-                format!("{written} in {}", owner.description),
-                code.title.to_string(),
-            )
+            if code.severity == crate::diagnostics::Severity::Warning {
+                (format!("{written} in {}: {}", owner.description, code.title), code.title.to_string())
+            } else {
+                (format!("{written} is not allowed in {}", owner.description), code.title.to_string())
+            }
         }
         Check::Min(min) => {
             let (low, _) = setting.value.bounds()?;
-            if low >= min.magnitude()? {
+            let min = bound(min, true)?;
+            if low >= min.bounds()?.0 {
                 return None;
             }
             (
-                format!(
-                    "{written} is below the minimum of `{}` in {}",
-                    min, owner.description
-                ),
+                format!("{written} is below the minimum of `{}` in {}", min, owner.description),
                 format!("at least `{}`", min),
             )
         }
         Check::Max(max) => {
             let (_, high) = setting.value.bounds()?;
-            if high <= max.magnitude()? {
+            let max = bound(max, false)?;
+            if high <= max.bounds()?.1 {
                 return None;
             }
             (
-                format!(
-                    "{written} is above the maximum of `{}` in {}",
-                    max, owner.description
-                ),
+                format!("{written} is above the maximum of `{}` in {}", max, owner.description),
                 format!("at most `{}`", max),
             )
         }
         Check::Step(step) => {
             let (low, high) = setting.value.bounds()?;
-            let step = step.magnitude()?;
+            let step = step.bounds()?.0;
             let aligned = |n: f64| (n / step).fract() == 0.0;
             if aligned(low) && aligned(high) {
                 return None;
             }
             (
-                format!(
-                    "{written} is not in steps of `{}` in {}",
-                    types::number(step),
-                    owner.description
-                ),
+                format!("{written} is not in steps of `{}` in {}", types::number(step), owner.description),
                 format!("a multiple of `{}`", types::number(step)),
             )
         }
@@ -194,26 +146,19 @@ fn violation(
             if values.iter().any(|v| v.same(&setting.value)) {
                 return None;
             }
-            (
-                format!(
-                    "{written} is not a value AWS accepts in {}",
-                    owner.description
-                ),
-                "not accepted".to_string(),
-            )
+            (format!("{written} is not a value AWS accepts in {}", owner.description), "not accepted".to_string())
         }
     };
-    let label = if code.category == codes::Category::Compliance {
-        label
-    } else {
-        format!("{label} ({})", code.title)
-    };
-    Some(Diagnostic::new(
-        code,
-        message,
-        Label::new(span, label),
-        help(constraint, decl, code, &setting.value),
-    ))
+    let label = if code.category == codes::Category::Compliance { label } else { format!("{label} ({})", code.title) };
+    Some(Diagnostic::new(code, message, Label::new(span, label), help(constraint, decl, code, &setting.value)))
+}
+
+/// A bound as it reads in a message: a range's bound as a plain number.
+fn bound(value: &Value, lower: bool) -> Option<Value> {
+    Some(match value {
+        Value::Range { low, high } => Value::Decimal(if lower { *low } else { *high }),
+        other => other.clone(),
+    })
 }
 
 fn help(constraint: &Constraint, decl: &SettingDecl, code: &Code, value: &Value) -> String {
@@ -231,18 +176,15 @@ fn help(constraint: &Constraint, decl: &SettingDecl, code: &Code, value: &Value)
     }
     match (&constraint.check, default) {
         (Check::Forbid, _) => parts.push(forbid_help(&decl.name)),
-        (_, Some(default)) if code.category == codes::Category::Compliance => parts.push(format!(
-            "remove the line to get the secure default {default}"
-        )),
+        (_, Some(default)) if code.category == codes::Category::Compliance => {
+            parts.push(format!("remove the line to get the secure default {default}"))
+        }
         (_, Some(default)) => parts.push(format!("the default is {default}")),
         _ => {}
     }
     if code.category == codes::Category::Compliance {
         if code.waivable {
-            parts.push(format!(
-                "for a deliberate exception, write `waive {} \"reason\"` in this block",
-                code.code
-            ));
+            parts.push(format!("for a deliberate exception, write `waive {} \"reason\"` in this block", code.code));
         } else {
             parts.push("this rule has no exception".to_string());
         }

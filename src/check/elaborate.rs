@@ -79,21 +79,13 @@ fn fill(
                     continue;
                 };
                 let secret = implicit_secret(pipeline, component, &decl.name);
-                let reference = Ident {
-                    name: secret.name.clone(),
-                    span: Span::default(),
-                };
+                let reference = Ident { name: secret.name.clone(), span: Span::default() };
                 secrets.push(secret);
                 Value::Ref(reference)
             }
             (Default::None, _) => continue,
         };
-        settings.items.push(Setting {
-            name: decl.name.clone(),
-            value,
-            origin: Origin::Stdlib,
-            block: None,
-        });
+        settings.items.push(Setting { name: decl.name.clone(), value, origin: Origin::Stdlib, block: None });
     }
 }
 
@@ -122,15 +114,9 @@ fn implicit_secret(pipeline: &str, component: &str, setting: &str) -> Component 
 fn missing_required(component: &Component, decl: &SettingDecl) -> Finding {
     let code = decl.required.unwrap_or(&codes::MISSING_SETTING);
     let message = if code.category == codes::Category::Compliance {
-        format!(
-            "`{}` `{}` has no `{}`: {}",
-            component.kind, component.name, decl.name, code.title
-        )
+        format!("{} has no `{}`: {}", super::describe(component), decl.name, code.title)
     } else {
-        format!(
-            "`{}` `{}` needs `{}`",
-            component.kind, component.name, decl.name
-        )
+        format!("{} needs `{}`", super::describe(component), decl.name)
     };
     let example = match decl.name.as_str() {
         "mtls" => "mtls < truststore param TruststoreUri >".to_string(),
@@ -145,10 +131,7 @@ fn missing_required(component: &Component, decl: &SettingDecl) -> Finding {
         diagnostic: Diagnostic::new(
             code,
             message,
-            Label::new(
-                component.head,
-                format!("`{}` is required: {}", decl.name, decl.doc),
-            ),
+            Label::new(component.head, format!("`{}` is required: {}", decl.name, decl.doc)),
             format!("add `{example}` to the block"),
         ),
     }

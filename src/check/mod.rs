@@ -14,7 +14,18 @@ mod waivers;
 use crate::diagnostics::Diagnostic;
 use crate::stdlib::Schema;
 use crate::syntax::ast;
+use model::Component;
 pub use model::Program;
+
+/// How messages name a component: "database `aurora`", or "`network`" for
+/// the kinds a pipeline has one of, which carry no name of their own.
+pub fn describe(component: &Component) -> String {
+    if component.name == component.kind {
+        format!("`{}`", component.kind)
+    } else {
+        format!("{} `{}`", component.kind, component.name)
+    }
+}
 
 /// A finding of a rule, with the component it concerns, before waivers.
 #[derive(Debug)]
@@ -25,13 +36,13 @@ pub struct Finding {
 
 /// Checks a parsed program; the elaborated program comes back whatever the
 /// diagnostics say, so that tools can show it.
-pub fn check(ast: &ast::Program, schema: &Schema) -> (Program, Vec<Diagnostic>) {
+pub fn check(ast: &ast::Program, schema: &Schema, source: &str) -> (Program, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut program = resolve::resolve(ast, schema, &mut diagnostics);
     let mut findings = Vec::new();
     elaborate::elaborate(&mut program, schema, &mut findings);
     references::check(&program, schema, &mut diagnostics);
-    constraints::check(&program, schema, &mut findings);
+    constraints::check(&program, schema, source, &mut findings);
     rules::check(&program, schema, &mut findings);
     waivers::apply(&mut program, findings, &mut diagnostics);
     (program, diagnostics)

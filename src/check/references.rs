@@ -32,13 +32,7 @@ pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnosti
         }
         for route in &component.routes {
             used.insert(&route.target.name);
-            reference(
-                program,
-                &route.target,
-                &["service".to_string()],
-                "route",
-                diagnostics,
-            );
+            reference(program, &route.target, &["service".to_string()], "route", diagnostics);
         }
     }
     let has_services = program.components.iter().any(|c| c.kind == "service");
@@ -46,23 +40,22 @@ pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnosti
         let Origin::User(_) = component.origin else {
             continue;
         };
-        let data = matches!(
-            component.kind.as_str(),
-            "database" | "storage" | "bucket" | "cache" | "stream"
-        );
+        let data = matches!(component.kind.as_str(), "database" | "storage" | "bucket" | "cache" | "stream");
         // A data component is unused only in a pipeline that has services to
         // use it; a pipeline of data stores alone is a data tier.
-        let unused = !used.contains(component.name.as_str())
-            && (component.kind == "secret" || (data && has_services));
+        let unused = !used.contains(component.name.as_str()) && (component.kind == "secret" || (data && has_services));
         if unused {
             let hint = if component.kind == "secret" {
                 "refer to it with `credentials` or `auth`, or remove it".to_string()
             } else {
-                format!("let a service use it (`connects`, `reads`, `writes` or `mount` {}), or remove it", component.name)
+                format!(
+                    "let a service use it (`connects`, `reads`, `writes` or `mount` {}), or remove it",
+                    component.name
+                )
             };
             diagnostics.push(Diagnostic::new(
                 &codes::UNUSED,
-                format!("{} `{}` is never used", component.kind, component.name),
+                format!("{} is never used", super::describe(component)),
                 Label::new(component.head, "nothing refers to this"),
                 hint,
             ));
@@ -80,22 +73,12 @@ fn referenced(value: &Value) -> Vec<&Ident> {
     }
 }
 
-fn reference(
-    program: &Program,
-    name: &Ident,
-    kinds: &[String],
-    setting: &str,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+fn reference(program: &Program, name: &Ident, kinds: &[String], setting: &str, diagnostics: &mut Vec<Diagnostic>) {
     let wanted = kinds.join(" or ");
     match program.component(&name.name) {
         None => {
-            let candidates: Vec<&str> = program
-                .components
-                .iter()
-                .filter(|c| kinds.contains(&c.kind))
-                .map(|c| c.name.as_str())
-                .collect();
+            let candidates: Vec<&str> =
+                program.components.iter().filter(|c| kinds.contains(&c.kind)).map(|c| c.name.as_str()).collect();
             let help = match closest(&name.name, candidates.iter().copied()) {
                 Some(close) => format!("did you mean `{close}`?"),
                 None if candidates.is_empty() => format!("declare the {wanted} first"),
@@ -114,18 +97,13 @@ fn reference(
         Some(component) if !kinds.contains(&component.kind) => {
             let mut diagnostic = Diagnostic::new(
                 &codes::WRONG_KIND,
-                format!(
-                    "`{setting}` takes a {wanted}, but `{}` is a {}",
-                    name.name, component.kind
-                ),
+                format!("`{setting}` takes a {wanted}, but `{}` is a {}", name.name, component.kind),
                 Label::new(name.span, format!("a {}", component.kind)),
                 format!("name a {wanted} here"),
             );
             if let Origin::User(_) = component.origin {
-                diagnostic = diagnostic.with_label(Label::new(
-                    component.head,
-                    format!("`{}` is declared here", name.name),
-                ));
+                diagnostic =
+                    diagnostic.with_label(Label::new(component.head, format!("`{}` is declared here", name.name)));
             }
             diagnostics.push(diagnostic);
         }
@@ -138,30 +116,23 @@ fn unique_names(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagno
         let Origin::User(_) = component.origin else {
             continue;
         };
-        let earlier = program.components[..i].iter().find(|c| {
-            c.name == component.name
-                || (c.kind == component.kind && schema.kind(&c.kind).is_some_and(|k| k.single))
-        });
+        let single = schema.kind(&component.kind).is_some_and(|k| k.single);
+        let earlier =
+            program.components[..i].iter().find(|c| (single && c.kind == component.kind) || c.name == component.name);
         let Some(earlier) = earlier else { continue };
-        let message = if earlier.name == component.name {
+        let message = if !(single && earlier.kind == component.kind) {
             format!("two components are named `{}`", component.name)
         } else {
             format!("a pipeline has one `{}`", component.kind)
         };
-        let help = if earlier.name == component.name {
-            "give one of them another name, written after the engine: `bucket s3 archive < ... >`"
-                .to_string()
+        let help = if !(single && earlier.kind == component.kind) {
+            "give one of them another name, written after the engine: `bucket s3 archive < ... >`".to_string()
         } else {
             format!("merge the two `{}` blocks", component.kind)
         };
         diagnostics.push(
-            Diagnostic::new(
-                &codes::DUPLICATE_NAME,
-                message,
-                Label::new(component.head, "declared again here"),
-                help,
-            )
-            .with_label(Label::new(earlier.head, "first declared here")),
+            Diagnostic::new(&codes::DUPLICATE_NAME, message, Label::new(component.head, "declared again here"), help)
+                .with_label(Label::new(earlier.head, "first declared here")),
         );
     }
 }

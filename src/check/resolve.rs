@@ -10,15 +10,10 @@ use crate::suggest::closest;
 use crate::syntax::ast::{self, Block, Ident, LiteralKind, Term};
 use crate::types::{quoted_list, read_value, ReadError, Type, Value};
 
-const METHODS: &[&str] = &[
-    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY",
-];
+const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"];
 
 pub fn resolve(ast: &ast::Program, schema: &Schema, diagnostics: &mut Vec<Diagnostic>) -> Program {
-    let mut resolver = Resolver {
-        schema,
-        diagnostics,
-    };
+    let mut resolver = Resolver { schema, diagnostics };
     let mut program = Program {
         name: ast.name.clone(),
         settings: Settings::default(),
@@ -37,29 +32,18 @@ pub fn resolve(ast: &ast::Program, schema: &Schema, diagnostics: &mut Vec<Diagno
         if let Term::Word(word) = &all[pos] {
             if let Some(kind) = schema.component_kinds().find(|k| k.name == word.name) {
                 pos += 1;
-                if let Some(component) =
-                    resolver.component(kind, word, all, &mut pos, &mut program.waivers)
-                {
+                if let Some(component) = resolver.component(kind, word, all, &mut pos, &mut program.waivers) {
                     program.components.push(component);
                 }
                 continue;
             }
         }
         if let Term::Waiver(waiver) = &all[pos] {
-            program
-                .waivers
-                .extend(resolver.waiver(waiver, Scope::Pipeline));
+            program.waivers.extend(resolver.waiver(waiver, Scope::Pipeline));
             pos += 1;
             continue;
         }
-        resolver.entry(
-            &pipeline.settings,
-            "the pipeline",
-            all,
-            &mut pos,
-            &mut program.settings,
-            Some(schema),
-        );
+        resolver.entry(&pipeline.settings, "the pipeline", all, &mut pos, &mut program.settings, Some(schema));
     }
     program
 }
@@ -96,10 +80,7 @@ impl Resolver<'_> {
                     self.diagnostics.push(Diagnostic::new(
                         &codes::UNKNOWN_ENGINE,
                         format!("unknown engine `{}` for `{}`", word.name, kind.name),
-                        Label::new(
-                            word.span,
-                            format!("`{}` offers {}", kind.name, quoted_list(&kind.engines)),
-                        ),
+                        Label::new(word.span, format!("`{}` offers {}", kind.name, quoted_list(&kind.engines))),
                         help,
                     ));
                     *pos += 1;
@@ -137,25 +118,17 @@ impl Resolver<'_> {
                     Some(term) => (term.span(), term.describe()),
                     None => (Span::new(head.end, head.end), "nothing".to_string()),
                 };
-                let help = if kind.named || other.is_none() || !matches!(other, Some(Term::Word(_)))
-                {
+                let help = if kind.named || other.is_none() || !matches!(other, Some(Term::Word(_))) {
                     format!(
                         "write the component's settings in a block, even an empty one: `{} < >`",
                         head_text(kind, &engine)
                     )
                 } else {
-                    format!(
-                        "`{}` takes no name; write `{} < ... >`",
-                        kind.name,
-                        head_text(kind, &engine)
-                    )
+                    format!("`{}` takes no name; write `{} < ... >`", kind.name, head_text(kind, &engine))
                 };
                 self.diagnostics.push(Diagnostic::new(
                     &codes::MISSING_BLOCK,
-                    format!(
-                        "expected `<` after `{}`, found {found}",
-                        head_text(kind, &engine)
-                    ),
+                    format!("expected `<` after `{}`, found {found}", head_text(kind, &engine)),
                     Label::new(span, "expected the component's block"),
                     help,
                 ));
@@ -253,10 +226,7 @@ impl Resolver<'_> {
             Some(read) => read,
             None => return,
         };
-        let end = terms[..*pos]
-            .last()
-            .map_or(word.span.end, |t| t.span().end)
-            .max(word.span.end);
+        let end = terms[..*pos].last().map_or(word.span.end, |t| t.span().end).max(word.span.end);
         let span = Span::new(word.span.start, end);
         if !decl.repeat {
             if let Some(first) = settings.get(&decl.name) {
@@ -273,21 +243,11 @@ impl Resolver<'_> {
                 return;
             }
         }
-        settings.items.push(Setting {
-            name: decl.name.clone(),
-            value,
-            origin: Origin::User(span),
-            block,
-        });
+        settings.items.push(Setting { name: decl.name.clone(), value, origin: Origin::User(span), block });
     }
 
     /// Reads a setting's value; None when it was missing or invalid (and reported).
-    fn value(
-        &mut self,
-        decl: &SettingDecl,
-        terms: &[Term],
-        pos: &mut usize,
-    ) -> Option<(Value, Option<Settings>)> {
+    fn value(&mut self, decl: &SettingDecl, terms: &[Term], pos: &mut usize) -> Option<(Value, Option<Settings>)> {
         match (&decl.ty, terms.get(*pos)) {
             (Type::Block, Some(Term::Block(block))) => {
                 *pos += 1;
@@ -308,20 +268,14 @@ impl Resolver<'_> {
             }
             Err(ReadError::Missing) => {
                 let name_span = terms[*pos - 1].span();
-                let found = terms
-                    .get(*pos)
-                    .map_or("nothing".to_string(), Term::describe);
+                let found = terms.get(*pos).map_or("nothing".to_string(), Term::describe);
                 let example = match &decl.default {
                     crate::stdlib::Default::Value(value) => format!("`{} {value}`", decl.name),
                     _ => format!("{} after `{}`", decl.ty.expectation(), decl.name),
                 };
                 self.diagnostics.push(Diagnostic::new(
                     &codes::MISSING_VALUE,
-                    format!(
-                        "`{}` needs {}, found {found}",
-                        decl.name,
-                        decl.ty.expectation()
-                    ),
+                    format!("`{}` needs {}, found {found}", decl.name, decl.ty.expectation()),
                     Label::new(
                         Span::new(name_span.end, name_span.end),
                         format!("expected {} here", decl.ty.expectation()),
@@ -338,14 +292,7 @@ impl Resolver<'_> {
         let mut pos = 0;
         let owner = format!("`{}`", decl.name);
         while pos < block.terms.len() {
-            self.entry(
-                &decl.settings,
-                &owner,
-                &block.terms,
-                &mut pos,
-                &mut settings,
-                None,
-            );
+            self.entry(&decl.settings, &owner, &block.terms, &mut pos, &mut settings, None);
         }
         settings
     }
@@ -380,15 +327,13 @@ impl Resolver<'_> {
                 _ => {
                     self.diagnostics.push(Diagnostic::new(
                         &codes::TYPE_MISMATCH,
-                        format!(
-                            "`{}` holds `name \"value\"` pairs, found {}",
-                            decl.name,
-                            term.describe()
-                        ),
+                        format!("`{}` holds `name \"value\"` pairs, found {}", decl.name, term.describe()),
                         Label::new(term.span(), "expected a name followed by a string"),
                         format!("write `{} < cost_center \"radiology\" >`", decl.name),
                     ));
-                    pos += 1;
+                    // `name value` with an unquoted value is one mistake, not two.
+                    let unquoted = matches!((term, block.terms.get(pos + 1)), (Term::Word(_), Some(Term::Word(_))));
+                    pos += if unquoted { 2 } else { 1 };
                 }
             }
         }
@@ -410,11 +355,9 @@ impl Resolver<'_> {
             return None;
         }
         let valid_path = route.path.starts_with('/')
-            && route.path[1..].split('/').all(|segment| {
-                segment
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_.{}+".contains(c))
-            });
+            && route.path[1..]
+                .split('/')
+                .all(|segment| segment.chars().all(|c| c.is_ascii_alphanumeric() || "-_.{}+".contains(c)));
         if !valid_path {
             self.diagnostics.push(Diagnostic::new(
                 &codes::TYPE_MISMATCH,
@@ -428,14 +371,7 @@ impl Resolver<'_> {
         if let (Some(block), Some(kind)) = (&route.block, self.schema.kind("api_route")) {
             let mut pos = 0;
             while pos < block.terms.len() {
-                self.entry(
-                    &kind.settings,
-                    "a route",
-                    &block.terms,
-                    &mut pos,
-                    &mut settings,
-                    None,
-                );
+                self.entry(&kind.settings, "a route", &block.terms, &mut pos, &mut settings, None);
             }
         }
         Some(Route {
@@ -487,35 +423,27 @@ impl Resolver<'_> {
             self.diagnostics.push(Diagnostic::new(
                 &codes::WAIVER_REASON,
                 format!("the reason for waiving {} is too short", code.code),
-                Label::new(waiver.reason_span, format!("{} characters; at least {} are needed", waiver.reason.trim().chars().count(), super::waivers::MIN_REASON)),
+                Label::new(
+                    waiver.reason_span,
+                    format!(
+                        "{} characters; at least {} are needed",
+                        waiver.reason.trim().chars().count(),
+                        super::waivers::MIN_REASON
+                    ),
+                ),
                 "say in a sentence why the rule does not apply here; auditors read it in the template",
             ));
             return None;
         }
-        Some(Waiver {
-            code,
-            reason: waiver.reason.clone(),
-            scope,
-            span: waiver.span,
-        })
+        Some(Waiver { code, reason: waiver.reason.clone(), scope, span: waiver.span })
     }
 
-    fn unknown(
-        &mut self,
-        word: &Ident,
-        decls: &[SettingDecl],
-        owner: &str,
-        components: Option<&Schema>,
-    ) {
+    fn unknown(&mut self, word: &Ident, decls: &[SettingDecl], owner: &str, components: Option<&Schema>) {
         let mut candidates: Vec<&str> = decls.iter().map(|d| d.name.as_str()).collect();
         if let Some(schema) = components {
             candidates.extend(schema.component_kinds().map(|k| k.name.as_str()));
         }
-        let what = if components.is_some() {
-            "setting or component"
-        } else {
-            "setting"
-        };
+        let what = if components.is_some() { "setting or component" } else { "setting" };
         let help = match closest(&word.name, candidates.iter().copied()) {
             Some(close) => format!("did you mean `{close}`?"),
             None => format!("`medc stdlib` lists the settings of {owner}"),
@@ -534,19 +462,13 @@ impl Resolver<'_> {
 /// the rest of the header and the block.
 fn skip_unknown(terms: &[Term], pos: &mut usize, at_pipeline_level: bool) {
     if at_pipeline_level {
-        let header_words = terms[*pos..]
-            .iter()
-            .take_while(|t| matches!(t, Term::Word(_)))
-            .count();
+        let header_words = terms[*pos..].iter().take_while(|t| matches!(t, Term::Word(_))).count();
         if header_words <= 2 && matches!(terms.get(*pos + header_words), Some(Term::Block(_))) {
             *pos += header_words + 1;
             return;
         }
     }
-    while matches!(
-        terms.get(*pos),
-        Some(Term::Literal(_) | Term::Param(_) | Term::List(_) | Term::Block(_))
-    ) {
+    while matches!(terms.get(*pos), Some(Term::Literal(_) | Term::Param(_) | Term::List(_) | Term::Block(_))) {
         *pos += 1;
     }
 }
@@ -569,9 +491,8 @@ fn head_text(kind: &Kind, engine: &Option<String>) -> String {
 }
 
 /// Component names become parts of AWS resource names.
-fn valid_name(name: &str) -> bool {
-    name.chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+pub(super) fn valid_name(name: &str) -> bool {
+    name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
         && name.starts_with(|c: char| c.is_ascii_lowercase())
 }
 

@@ -22,20 +22,14 @@ pub fn check(program: &Program, schema: &Schema, findings: &mut Vec<Finding>) {
             }
             "alarms" => notify_target(component, findings),
             _ => {}
+        } // An invalid name is reported once, by the resolver.
+        if super::resolve::valid_name(&component.name) {
+            names(naming::component_names(&program.name.name, component), component.head, Some(component), findings);
         }
-        names(
-            naming::component_names(&program.name.name, component),
-            component.head,
-            Some(component),
-            findings,
-        );
     }
-    names(
-        naming::pipeline_names(program),
-        program.name.span,
-        None,
-        findings,
-    );
+    if super::resolve::valid_name(&program.name.name) {
+        names(naming::pipeline_names(program), program.name.span, None, findings);
+    }
 }
 
 /// Which regions each jurisdiction's health-data law allows.
@@ -43,28 +37,17 @@ pub fn allowed_regions(jurisdiction: &str) -> &'static [&'static str] {
     match jurisdiction {
         "brazil" => &["sa-east-1"],
         "united_states" => &["us-east-1", "us-east-2", "us-west-1", "us-west-2"],
-        "european_union" => &[
-            "eu-central-1",
-            "eu-north-1",
-            "eu-south-1",
-            "eu-south-2",
-            "eu-west-1",
-            "eu-west-3",
-        ],
+        "european_union" => &["eu-central-1", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-3"],
         _ => &[],
     }
 }
 
 fn residency(program: &Program, findings: &mut Vec<Finding>) {
-    let (Some(region), Some(jurisdiction)) = (
-        program.settings.get("region"),
-        program.settings.get("jurisdiction"),
-    ) else {
+    let (Some(region), Some(jurisdiction)) = (program.settings.get("region"), program.settings.get("jurisdiction"))
+    else {
         return;
     };
-    let (Value::Choice(region_name), Value::Choice(jurisdiction_name)) =
-        (&region.value, &jurisdiction.value)
-    else {
+    let (Value::Choice(region_name), Value::Choice(jurisdiction_name)) = (&region.value, &jurisdiction.value) else {
         return;
     };
     let allowed = allowed_regions(jurisdiction_name);
@@ -79,23 +62,19 @@ fn residency(program: &Program, findings: &mut Vec<Finding>) {
     let mut diagnostic = Diagnostic::new(
         &codes::DATA_RESIDENCY,
         format!("`region {region_name}` is outside {}", jurisdiction_name.replace('_', " ")),
-        Label::new(span, format!("{} data stays in {}", jurisdiction_name.replace('_', " "), types::quoted_list(&listed))),
+        Label::new(
+            span,
+            format!("{} data stays in {}", jurisdiction_name.replace('_', " "), types::quoted_list(&listed)),
+        ),
         format!(
             "deploy to {}; for a deliberate exception, write `waive MEDC-1020 \"reason\"` at the pipeline level",
             types::quoted_list(&listed)
         ),
     );
-    if let (Origin::User(jurisdiction_span), Origin::User(_)) = (jurisdiction.origin, region.origin)
-    {
-        diagnostic = diagnostic.with_label(Label::new(
-            jurisdiction_span,
-            "the jurisdiction is declared here",
-        ));
+    if let (Origin::User(jurisdiction_span), Origin::User(_)) = (jurisdiction.origin, region.origin) {
+        diagnostic = diagnostic.with_label(Label::new(jurisdiction_span, "the jurisdiction is declared here"));
     }
-    findings.push(Finding {
-        component: None,
-        diagnostic,
-    });
+    findings.push(Finding { component: None, diagnostic });
 }
 
 /// `lifecycle disposable` relaxes deletion protection; the note records it
@@ -146,9 +125,7 @@ fn blocks_turned_off(component: &Component, schema: &Schema, findings: &mut Vec<
 /// Raw grants may not use wildcards in actions or resources.
 fn grants(service: &Component, findings: &mut Vec<Finding>) {
     for setting in service.settings.all("grant") {
-        let (Value::Grant { actions, resources }, Origin::User(span)) =
-            (&setting.value, setting.origin)
-        else {
+        let (Value::Grant { actions, resources }, Origin::User(span)) = (&setting.value, setting.origin) else {
             continue;
         };
         let wild_action = actions.iter().find(|a| a.contains('*'));
@@ -186,8 +163,7 @@ fn fargate_memory(cpu: u64) -> Vec<u64> {
 }
 
 fn fargate_size(service: &Component, findings: &mut Vec<Finding>) {
-    let (Some(cpu), Some(memory)) = (service.settings.get("cpu"), service.settings.get("memory"))
-    else {
+    let (Some(cpu), Some(memory)) = (service.settings.get("cpu"), service.settings.get("memory")) else {
         return;
     };
     let (Value::Integer(cpu_units), Value::Size(bytes)) = (&cpu.value, &memory.value) else {
@@ -215,20 +191,14 @@ fn fargate_size(service: &Component, findings: &mut Vec<Finding>) {
     };
     let mut diagnostic = Diagnostic::new(
         &codes::FARGATE_SIZE,
-        format!(
-            "Fargate does not run `cpu {cpu_units}` with `memory {}`",
-            memory.value
-        ),
+        format!("Fargate does not run `cpu {cpu_units}` with `memory {}`", memory.value),
         Label::new(span, format!("with `cpu {cpu_units}`, memory is {choices}")),
         format!("pick a memory size of {choices}, or another cpu size"),
     );
     if let (Origin::User(cpu_span), Origin::User(_)) = (cpu.origin, memory.origin) {
         diagnostic = diagnostic.with_label(Label::new(cpu_span, "the cpu size is set here"));
     }
-    findings.push(Finding {
-        component: Some(service.name.clone()),
-        diagnostic,
-    });
+    findings.push(Finding { component: Some(service.name.clone()), diagnostic });
 }
 
 /// An alarm topic with no address to send to notifies no one.
@@ -253,51 +223,25 @@ fn notify_target(alarms: &Component, findings: &mut Vec<Finding>) {
     });
 }
 
-fn names(
-    names: Vec<Named>,
-    span: Span,
-    component: Option<&Component>,
-    findings: &mut Vec<Finding>,
-) {
+fn names(names: Vec<Named>, span: Span, component: Option<&Component>, findings: &mut Vec<Finding>) {
     for name in names {
         let longest = name.longest();
         if name.is_bucket {
-            let valid = name
-                .stem
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+            let valid = name.stem.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
                 && name.stem.starts_with(|c: char| c.is_ascii_alphanumeric());
             if !valid || longest > name.limit {
                 let why = if valid {
-                    format!(
-                        "`{}-<account>-<suffix>` can be {longest} characters; S3 allows {}",
-                        name.stem, name.limit
-                    )
+                    format!("`{}-<account>-<suffix>` can be {longest} characters; S3 allows {}", name.stem, name.limit)
                 } else {
                     format!("`{}` has characters S3 does not allow", name.stem)
                 };
-                findings.push(name_finding(
-                    &codes::BUCKET_NAME,
-                    &name,
-                    span,
-                    component,
-                    why,
-                ));
+                findings.push(name_finding(&codes::BUCKET_NAME, &name, span, component, why));
             }
             continue;
         }
         if longest > name.limit {
-            let why = format!(
-                "`{}-<suffix>` can be {longest} characters; the limit is {}",
-                name.stem, name.limit
-            );
-            findings.push(name_finding(
-                &codes::NAME_TOO_LONG,
-                &name,
-                span,
-                component,
-                why,
-            ));
+            let why = format!("`{}-<suffix>` can be {longest} characters; the limit is {}", name.stem, name.limit);
+            findings.push(name_finding(&codes::NAME_TOO_LONG, &name, span, component, why));
         }
     }
 }
@@ -309,19 +253,14 @@ fn name_finding(
     component: Option<&Component>,
     why: String,
 ) -> Finding {
-    let whose = component.map_or("the pipeline's".to_string(), |c| {
-        format!("{} `{}`'s", c.kind, c.name)
-    });
+    let whose = component.map_or("the pipeline".to_string(), super::describe);
     Finding {
         component: component.map(|c| c.name.clone()),
         diagnostic: Diagnostic::new(
             code,
-            format!("{whose} {} would be too long or invalid", name.what),
+            format!("the {} of {whose} would not fit AWS's rules", name.what),
             Label::new(span, why),
-            format!(
-                "shorten the name; the environment suffix may be up to {} characters",
-                naming::SUFFIX_MAX
-            ),
+            format!("shorten the name; the environment suffix may be up to {} characters", naming::SUFFIX_MAX),
         ),
     }
 }

@@ -59,10 +59,7 @@ pub fn apply(program: &mut Program, findings: Vec<Finding>, diagnostics: &mut Ve
             };
             diagnostics.push(Diagnostic::new(
                 &codes::UNUSED_WAIVER,
-                format!(
-                    "the waiver of {} matches nothing in {scope}",
-                    waiver.code.code
-                ),
+                format!("the waiver of {} matches nothing in {scope}", waiver.code.code),
                 Label::new(waiver.span, "this waiver has no effect"),
                 "remove it, or move it into the component where the finding is",
             ));

@@ -883,16 +883,12 @@ pub static ALL: &[&Code] = &[
 
 /// Looks a code up by its text, ignoring case (`medc-1001` finds MEDC-1001).
 pub fn lookup(code: &str) -> Option<&'static Code> {
-    ALL.iter()
-        .copied()
-        .find(|c| c.code.eq_ignore_ascii_case(code))
+    ALL.iter().copied().find(|c| c.code.eq_ignore_ascii_case(code))
 }
 
 /// The compliance rules, the ones a waiver may name.
 pub fn rules() -> impl Iterator<Item = &'static Code> {
-    ALL.iter()
-        .copied()
-        .filter(|c| c.category == Category::Compliance)
+    ALL.iter().copied().filter(|c| c.category == Category::Compliance)
 }
 
 #[cfg(test)]
@@ -905,18 +901,9 @@ mod tests {
         for code in ALL {
             assert!(seen.insert(code.code), "{} listed twice", code.code);
             assert!(code.code.starts_with("MEDC-") && code.code.len() == 9);
-            assert!(
-                !code.explanation.trim().is_empty(),
-                "{} unexplained",
-                code.code
-            );
+            assert!(!code.explanation.trim().is_empty(), "{} unexplained", code.code);
             let is_rule = code.code.as_bytes()[5] == b'1';
-            assert_eq!(
-                is_rule,
-                code.category == Category::Compliance,
-                "{}",
-                code.code
-            );
+            assert_eq!(is_rule, code.category == Category::Compliance, "{}", code.code);
             assert_eq!(is_rule, !code.citations.is_empty(), "{}", code.code);
         }
     }

@@ -40,10 +40,7 @@ pub struct Label {
 
 impl Label {
     pub fn new(span: Span, message: impl Into<String>) -> Self {
-        Label {
-            span,
-            message: message.into(),
-        }
+        Label { span, message: message.into() }
     }
 }
 
@@ -59,12 +56,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic with the code's own severity.
-    pub fn new(
-        code: &'static Code,
-        message: impl Into<String>,
-        primary: Label,
-        help: impl Into<String>,
-    ) -> Self {
+    pub fn new(code: &'static Code, message: impl Into<String>, primary: Label, help: impl Into<String>) -> Self {
         Diagnostic {
             code,
             severity: code.severity,
@@ -103,18 +95,12 @@ impl Diagnostic {
 /// prints them in the same, deterministic order.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (
-            a.primary.span.start,
-            a.primary.span.end,
-            a.code.code,
-            &a.message,
-        )
-            .cmp(&(
-                b.primary.span.start,
-                b.primary.span.end,
-                b.code.code,
-                &b.message,
-            ))
+        (a.primary.span.start, a.primary.span.end, a.code.code, &a.message).cmp(&(
+            b.primary.span.start,
+            b.primary.span.end,
+            b.code.code,
+            &b.message,
+        ))
     });
 }
 

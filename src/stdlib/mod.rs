@@ -12,26 +12,11 @@ use std::sync::OnceLock;
 
 /// The standard library's source files, in the order `medc stdlib` prints them.
 pub const FILES: &[(&str, &str)] = &[
-    (
-        "stdlib/pipeline.medimg",
-        include_str!("../../stdlib/pipeline.medimg"),
-    ),
-    (
-        "stdlib/security.medimg",
-        include_str!("../../stdlib/security.medimg"),
-    ),
-    (
-        "stdlib/data.medimg",
-        include_str!("../../stdlib/data.medimg"),
-    ),
-    (
-        "stdlib/compute.medimg",
-        include_str!("../../stdlib/compute.medimg"),
-    ),
-    (
-        "stdlib/operations.medimg",
-        include_str!("../../stdlib/operations.medimg"),
-    ),
+    ("stdlib/pipeline.medimg", include_str!("../../stdlib/pipeline.medimg")),
+    ("stdlib/security.medimg", include_str!("../../stdlib/security.medimg")),
+    ("stdlib/data.medimg", include_str!("../../stdlib/data.medimg")),
+    ("stdlib/compute.medimg", include_str!("../../stdlib/compute.medimg")),
+    ("stdlib/operations.medimg", include_str!("../../stdlib/operations.medimg")),
 ];
 
 #[derive(Debug)]
@@ -113,17 +98,12 @@ impl Schema {
 
     /// The kinds a program may write as components.
     pub fn component_kinds(&self) -> impl Iterator<Item = &Kind> {
-        self.kinds
-            .iter()
-            .filter(|k| k.name != "pipeline" && k.part_of.is_none())
+        self.kinds.iter().filter(|k| k.name != "pipeline" && k.part_of.is_none())
     }
 
     pub fn pipeline(&self) -> &Kind {
         // `load` refuses a standard library without a pipeline kind.
-        self.kinds
-            .iter()
-            .find(|k| k.name == "pipeline")
-            .unwrap_or(&self.kinds[0])
+        self.kinds.iter().find(|k| k.name == "pipeline").unwrap_or(&self.kinds[0])
     }
 }
 
@@ -139,12 +119,7 @@ impl SettingDecl {
     }
 
     pub fn expect(&self) -> Expect<'_> {
-        Expect {
-            setting: &self.name,
-            ty: &self.ty,
-            unit: self.unit,
-            aliases: &self.aliases,
-        }
+        Expect { setting: &self.name, ty: &self.ty, unit: self.unit, aliases: &self.aliases }
     }
 }
 
@@ -158,12 +133,7 @@ fn load() -> Result<Schema, String> {
     let mut kinds = Vec::new();
     for (path, text) in FILES {
         let (_, block) = crate::syntax::parse_library(text).map_err(|e| format!("{path}: {e}"))?;
-        let mut reader = Reader {
-            terms: &block.terms,
-            pos: 0,
-            path,
-            text,
-        };
+        let mut reader = Reader { terms: &block.terms, pos: 0, path, text };
         while !reader.done() {
             reader.keyword("kind")?;
             let name = reader.word()?;
@@ -189,12 +159,7 @@ fn kind(name: &str, body: &Block, path: &str, text: &str) -> Result<Kind, String
         part_of: None,
         settings: Vec::new(),
     };
-    let mut reader = Reader {
-        terms: &body.terms,
-        pos: 0,
-        path,
-        text,
-    };
+    let mut reader = Reader { terms: &body.terms, pos: 0, path, text };
     while !reader.done() {
         let word = reader.word()?;
         match word.name.as_str() {
@@ -206,9 +171,7 @@ fn kind(name: &str, body: &Block, path: &str, text: &str) -> Result<Kind, String
             "routes" => kind.routes = true,
             "part_of" => kind.part_of = Some(reader.word()?.name),
             "setting" => kind.settings.push(setting(&mut reader)?),
-            other => {
-                return Err(reader.error(&word, &format!("unknown kind declaration `{other}`")))
-            }
+            other => return Err(reader.error(&word, &format!("unknown kind declaration `{other}`"))),
         }
     }
     Ok(kind)
@@ -217,12 +180,7 @@ fn kind(name: &str, body: &Block, path: &str, text: &str) -> Result<Kind, String
 fn setting(outer: &mut Reader<'_>) -> Result<SettingDecl, String> {
     let name = outer.word()?;
     let body = outer.block()?;
-    let mut reader = Reader {
-        terms: &body.terms,
-        pos: 0,
-        path: outer.path,
-        text: outer.text,
-    };
+    let mut reader = Reader { terms: &body.terms, pos: 0, path: outer.path, text: outer.text };
     let mut decl = SettingDecl {
         name: name.name.clone(),
         ty: Type::Switch,
@@ -244,16 +202,11 @@ fn setting(outer: &mut Reader<'_>) -> Result<SettingDecl, String> {
         if w.name == "values" || w.name == "kinds" {
             reader.pos += 1;
             let listed = reader.words()?;
-            decl.ty = type_named(&type_word, listed)
-                .ok_or_else(|| reader.error(&type_word, "unknown type"))?;
+            decl.ty = type_named(&type_word, listed).ok_or_else(|| reader.error(&type_word, "unknown type"))?;
         }
     }
-    if !matches!(
-        decl.ty,
-        Type::Choice(_) | Type::Ref(_) | Type::Refs(_) | Type::Mount(_)
-    ) {
-        decl.ty = type_named(&type_word, Vec::new())
-            .ok_or_else(|| reader.error(&type_word, "unknown type"))?;
+    if !matches!(decl.ty, Type::Choice(_) | Type::Ref(_) | Type::Refs(_) | Type::Mount(_)) {
+        decl.ty = type_named(&type_word, Vec::new()).ok_or_else(|| reader.error(&type_word, "unknown type"))?;
     }
     while !reader.done() {
         let word = reader.word()?;
@@ -269,9 +222,7 @@ fn setting(outer: &mut Reader<'_>) -> Result<SettingDecl, String> {
                     _ => return Err(reader.error(&unit, "unknown unit")),
                 });
             }
-            "required" => {
-                decl.required = Some(reader.peek_code().unwrap_or(&codes::MISSING_SETTING))
-            }
+            "required" => decl.required = Some(reader.peek_code().unwrap_or(&codes::MISSING_SETTING)),
             "setting" => decl.settings.push(setting(&mut reader)?),
             "default" if matches!(reader.peek(), Some(Term::Word(w)) if w.name == "implicit") => {
                 reader.pos += 1;
@@ -287,10 +238,7 @@ fn setting(outer: &mut Reader<'_>) -> Result<SettingDecl, String> {
             "one_of" => {
                 let values = reader.values(&decl)?;
                 let code = reader.code()?;
-                decl.constraints.push(Constraint {
-                    check: Check::OneOf(values),
-                    code,
-                });
+                decl.constraints.push(Constraint { check: Check::OneOf(values), code });
             }
             "min" | "max" | "step" | "require" | "avoid" => {
                 let value = reader.value(&decl, true)?;
@@ -306,14 +254,9 @@ fn setting(outer: &mut Reader<'_>) -> Result<SettingDecl, String> {
             }
             "forbid" => {
                 let code = reader.code()?;
-                decl.constraints.push(Constraint {
-                    check: Check::Forbid,
-                    code,
-                });
+                decl.constraints.push(Constraint { check: Check::Forbid, code });
             }
-            other => {
-                return Err(reader.error(&word, &format!("unknown setting declaration `{other}`")))
-            }
+            other => return Err(reader.error(&word, &format!("unknown setting declaration `{other}`"))),
         }
     }
     Ok(decl)
@@ -360,27 +303,18 @@ impl<'a> Reader<'a> {
     }
 
     fn next(&mut self) -> Result<&'a Term, String> {
-        let term = self
-            .terms
-            .get(self.pos)
-            .ok_or_else(|| format!("{}: unexpected end of block", self.path))?;
+        let term = self.terms.get(self.pos).ok_or_else(|| format!("{}: unexpected end of block", self.path))?;
         self.pos += 1;
         Ok(term)
     }
 
     fn error(&self, at: &Ident, message: &str) -> String {
-        let line = self.text[..at.span.start.min(self.text.len())]
-            .matches('\n')
-            .count()
-            + 1;
+        let line = self.text[..at.span.start.min(self.text.len())].matches('\n').count() + 1;
         format!("{}:{line}: {message}", self.path)
     }
 
     fn term_error(&self, term: &Term, message: &str) -> String {
-        let line = self.text[..term.span().start.min(self.text.len())]
-            .matches('\n')
-            .count()
-            + 1;
+        let line = self.text[..term.span().start.min(self.text.len())].matches('\n').count() + 1;
         format!("{}:{line}: {message}", self.path)
     }
 
@@ -435,8 +369,7 @@ impl<'a> Reader<'a> {
     /// A code from the catalogue.
     fn code(&mut self) -> Result<&'static Code, String> {
         let word = self.word()?;
-        codes::lookup(&word.name)
-            .ok_or_else(|| self.error(&word, &format!("unknown code `{}`", word.name)))
+        codes::lookup(&word.name).ok_or_else(|| self.error(&word, &format!("unknown code `{}`", word.name)))
     }
 
     fn peek_code(&mut self) -> Option<&'static Code> {
@@ -455,9 +388,7 @@ impl<'a> Reader<'a> {
         let expect = value_expectation(decl, bound);
         read_value(&expect, self.terms, &mut self.pos).map_err(|e| {
             let message = format!("`{}`: value does not fit its type ({e:?})", decl.name);
-            self.terms
-                .get(at)
-                .map_or(message.clone(), |t| self.term_error(t, &message))
+            self.terms.get(at).map_or(message.clone(), |t| self.term_error(t, &message))
         })
     }
 
@@ -471,16 +402,8 @@ impl<'a> Reader<'a> {
             .iter()
             .map(|item| {
                 let mut pos = 0;
-                read_value(
-                    &value_expectation(decl, false),
-                    std::slice::from_ref(item),
-                    &mut pos,
-                )
-                .map_err(|e| {
-                    self.term_error(
-                        item,
-                        &format!("`{}`: value does not fit its type ({e:?})", decl.name),
-                    )
+                read_value(&value_expectation(decl, false), std::slice::from_ref(item), &mut pos).map_err(|e| {
+                    self.term_error(item, &format!("`{}`: value does not fit its type ({e:?})", decl.name))
                 })
             })
             .collect()
@@ -490,17 +413,8 @@ impl<'a> Reader<'a> {
 /// How to read a declaration's value: with the setting's type, except that
 /// the bounds of a scaling setting (`min 2`) are plain integers.
 fn value_expectation(decl: &SettingDecl, bound: bool) -> Expect<'_> {
-    let ty = if bound && decl.ty == Type::Scaling {
-        &Type::Integer
-    } else {
-        &decl.ty
-    };
-    Expect {
-        setting: &decl.name,
-        ty,
-        unit: decl.unit,
-        aliases: &[],
-    }
+    let ty = if bound && decl.ty == Type::Scaling { &Type::Integer } else { &decl.ty };
+    Expect { setting: &decl.name, ty, unit: decl.unit, aliases: &[] }
 }
 
 #[cfg(test)]

@@ -10,10 +10,7 @@ use pest::iterators::{Pair, Pairs};
 /// Reads `pipeline NAME <` into the keyword's span and the name.
 pub fn header(pair: Pair<'_, Rule>, offset: usize) -> (Span, Ident) {
     let mut keyword = Span::default();
-    let mut name = Ident {
-        name: String::new(),
-        span: Span::default(),
-    };
+    let mut name = Ident { name: String::new(), span: Span::default() };
     for inner in pair.into_inner() {
         match inner.as_rule() {
             Rule::kw_pipeline => keyword = span(&inner, offset),
@@ -31,10 +28,7 @@ pub struct Builder {
 
 impl Builder {
     pub fn new(offset: usize) -> Self {
-        Builder {
-            offset,
-            diagnostics: Vec::new(),
-        }
+        Builder { offset, diagnostics: Vec::new() }
     }
 
     pub fn terms(&mut self, pairs: Pairs<'_, Rule>) -> Vec<Term> {
@@ -48,15 +42,9 @@ impl Builder {
             Rule::number | Rule::string => Term::Literal(self.literal(&pair)?),
             Rule::param => {
                 let name = pair.into_inner().find(|p| p.as_rule() == Rule::word)?;
-                Term::Param(Param {
-                    name: ident(&name, self.offset),
-                    span: here,
-                })
+                Term::Param(Param { name: ident(&name, self.offset), span: here })
             }
-            Rule::list => Term::List(List {
-                items: self.terms(pair.into_inner()),
-                span: here,
-            }),
+            Rule::list => Term::List(List { items: self.terms(pair.into_inner()), span: here }),
             Rule::block => Term::Block(self.block(pair)),
             Rule::route => self.route(pair)?,
             Rule::waiver => self.waiver(pair)?,
@@ -72,11 +60,7 @@ impl Builder {
                 terms.extend(self.term(inner));
             }
         }
-        Block {
-            open: Span::new(here.start, here.start + 1),
-            close: Span::new(here.end - 1, here.end),
-            terms,
-        }
+        Block { open: Span::new(here.start, here.start + 1), close: Span::new(here.end - 1, here.end), terms }
     }
 
     fn route(&mut self, pair: Pair<'_, Rule>) -> Option<Term> {
@@ -123,12 +107,7 @@ impl Builder {
         let LiteralKind::String(text) = reason.kind else {
             return None;
         };
-        Some(Term::Waiver(Waiver {
-            code: code?,
-            reason: text,
-            reason_span: reason.span,
-            span: here,
-        }))
+        Some(Term::Waiver(Waiver { code: code?, reason: text, reason_span: reason.span, span: here }))
     }
 
     /// Reads a `number` or `string` token; on error records it and yields None.
@@ -155,8 +134,5 @@ fn span(pair: &Pair<'_, Rule>, offset: usize) -> Span {
 }
 
 fn ident(pair: &Pair<'_, Rule>, offset: usize) -> Ident {
-    Ident {
-        name: pair.as_str().to_string(),
-        span: span(pair, offset),
-    }
+    Ident { name: pair.as_str().to_string(), span: span(pair, offset) }
 }

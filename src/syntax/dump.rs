@@ -37,21 +37,14 @@ fn term(out: &mut String, term: &Term, depth: usize) {
             Ok(())
         }
         Term::Route(route) => {
-            let _ = writeln!(
-                out,
-                "{indent}route {} {:?} -> {} @{span}",
-                route.method.name, route.path, route.target.name
-            );
+            let _ =
+                writeln!(out, "{indent}route {} {:?} -> {} @{span}", route.method.name, route.path, route.target.name);
             if let Some(inner) = &route.block {
                 block(out, inner, depth + 1);
             }
             Ok(())
         }
-        Term::Waiver(waiver) => writeln!(
-            out,
-            "{indent}waive {} {:?} @{span}",
-            waiver.code.name, waiver.reason
-        ),
+        Term::Waiver(waiver) => writeln!(out, "{indent}waive {} {:?} @{span}", waiver.code.name, waiver.reason),
     };
 }
 

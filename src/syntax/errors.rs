@@ -25,16 +25,7 @@ pub fn translate(error: Error<Rule>, text: &str, offset: usize, context: Context
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
-    let parents: Vec<Rule> = error
-        .parse_attempts()
-        .map(|attempts| {
-            attempts
-                .call_stacks()
-                .iter()
-                .filter_map(|stack| stack.parent)
-                .collect()
-        })
-        .unwrap_or_default();
+    let before: Vec<&str> = text[offset..at].split_whitespace().rev().take(3).collect();
     let token = token_at(text, at);
 
     if let Some(c) = text[at..].chars().next().filter(|c| !c.is_ascii()) {
@@ -44,19 +35,11 @@ pub fn translate(error: Error<Rule>, text: &str, offset: usize, context: Context
         Context::Header => header(&token, &expected),
         Context::Trailer => Diagnostic::new(
             &codes::TRAILING_INPUT,
-            format!(
-                "unexpected {} after the pipeline's closing `>`",
-                token.describe()
-            ),
+            format!("unexpected {} after the pipeline's closing `>`", token.describe()),
             Label::new(token.span, "the pipeline ended before this"),
             "a file holds one pipeline; move this inside its block or remove it",
         ),
-        Context::Body => body(
-            &token,
-            &expected,
-            &parents,
-            text[..at].trim_end().ends_with(','),
-        ),
+        Context::Body => body(&token, &expected, &before),
     }
 }
 
@@ -90,49 +73,44 @@ fn header(token: &Token, expected: &[Rule]) -> Diagnostic {
     } else {
         Diagnostic::new(
             &codes::SYNTAX,
-            format!(
-                "expected `<` to open the pipeline's block, found {}",
-                token.describe()
-            ),
+            format!("expected `<` to open the pipeline's block, found {}", token.describe()),
             Label::new(token.span, "expected `<`"),
             "a program is `pipeline NAME < ... >`",
         )
     }
 }
 
-fn body(token: &Token, expected: &[Rule], parents: &[Rule], after_comma: bool) -> Diagnostic {
-    let in_rule =
-        |rule: Rule| parents.contains(&rule) || expected.contains(&rule) && rule != Rule::block;
-    let (code, message, label, help): (&'static Code, String, String, String) = if in_rule(
-        Rule::route,
-    ) || expected
-        .contains(&Rule::arrow)
+/// `before` holds up to three tokens before the error, nearest first: pest
+/// says what it expected, and they say inside which form.
+fn body(token: &Token, expected: &[Rule], before: &[&str]) -> Diagnostic {
+    let last = before.first().copied().unwrap_or_default();
+    let in_route = expected.contains(&Rule::arrow)
         || expected.contains(&Rule::method)
-    {
+        || last == "->"
+        || before.contains(&"route") && expected.contains(&Rule::string);
+    let in_waiver = before.iter().take(2).any(|t| *t == "waive");
+    let (code, message, label, help): (&'static Code, String, String, String) = if in_route {
         (
             &codes::INCOMPLETE_ROUTE,
             format!("incomplete route: expected {}, found {}", route_part(expected), token.describe()),
             format!("expected {}", route_part(expected)),
             "a route is `route METHOD \"PATH\" -> SERVICE`, as in `route POST \"/studies\" -> processor`".into(),
         )
-    } else if in_rule(Rule::waiver) {
+    } else if in_waiver {
         (
             &codes::INCOMPLETE_WAIVER,
             format!("incomplete waiver: expected {}, found {}", waiver_part(expected), token.describe()),
             format!("expected {}", waiver_part(expected)),
             "a waiver is `waive CODE \"reason\"`, as in `waive MEDC-1018 \"the vendor's licence server is on the internet\"`".into(),
         )
-    } else if in_rule(Rule::param) {
+    } else if last == "param" {
         (
             &codes::INCOMPLETE_PARAM,
-            format!(
-                "expected a parameter name after `param`, found {}",
-                token.describe()
-            ),
+            format!("expected a parameter name after `param`, found {}", token.describe()),
             "expected a name such as `ProcessorImage`".into(),
             "write `param NAME`, as in `image param ProcessorImage`".into(),
         )
-    } else if after_comma {
+    } else if last.ends_with(',') {
         (
             &codes::SYNTAX,
             format!("expected a list item after `,`, found {}", token.describe()),
@@ -220,22 +198,15 @@ impl Token {
 fn token_at(text: &str, at: usize) -> Token {
     let rest = &text[at..];
     let Some(first) = rest.chars().next() else {
-        return Token {
-            text: String::new(),
-            span: Span::new(at, at),
-        };
+        return Token { text: String::new(), span: Span::new(at, at) };
     };
-    let is_word =
-        |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.' || c == '%';
-    let len = if is_word(first) {
-        rest.find(|c: char| !is_word(c)).unwrap_or(rest.len())
-    } else if rest.starts_with("->") {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.' || c == '%';
+    let len = if rest.starts_with("->") {
         2
+    } else if is_word(first) {
+        rest.find(|c: char| !is_word(c)).unwrap_or(rest.len())
     } else if first == '"' {
-        rest[1..]
-            .find(['"', '\n'])
-            .map_or(rest.len(), |n| n + 2)
-            .min(rest.len())
+        rest[1..].find(['"', '\n']).map_or(rest.len(), |n| n + 2).min(rest.len())
     } else {
         first.len_utf8()
     };
@@ -244,8 +215,5 @@ fn token_at(text: &str, at: usize) -> Token {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    Token {
-        text: text[at..end].trim_end().to_string(),
-        span: Span::new(at, end),
-    }
+    Token { text: text[at..end].trim_end().to_string(), span: Span::new(at, end) }
 }

@@ -22,17 +22,12 @@ pub fn number(text: &str, span: Span) -> Result<LiteralKind, Diagnostic> {
     if let Some(amount) = text.strip_suffix('%') {
         return match plain(amount) {
             Some(value) => Ok(LiteralKind::Percent(value)),
-            None => Err(malformed(
-                text,
-                span,
-                "a percentage is a number followed by `%`",
-                "write a percentage like `70%`",
-            )),
+            None => {
+                Err(malformed(text, span, "a percentage is a number followed by `%`", "write a percentage like `70%`"))
+            }
         };
     }
-    let digits_end = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
+    let digits_end = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
     let (amount, unit) = text.split_at(digits_end);
     if unit.is_empty() {
         return unitless(text, span);
@@ -63,23 +58,12 @@ pub fn number(text: &str, span: Span) -> Result<LiteralKind, Diagnostic> {
         ));
     };
     if let Some(unit) = time_unit {
-        return Ok(LiteralKind::Duration(Duration {
-            amount: amount_value,
-            unit,
-        }));
+        return Ok(LiteralKind::Duration(Duration { amount: amount_value, unit }));
     }
     let factor = size_unit.unwrap_or(1);
     match amount_value.checked_mul(factor) {
-        Some(bytes) => Ok(LiteralKind::Size {
-            bytes,
-            text: text.to_string(),
-        }),
-        None => Err(malformed(
-            text,
-            span,
-            "this size is too large",
-            "sizes go up to thousands of TiB",
-        )),
+        Some(bytes) => Ok(LiteralKind::Size { bytes, text: text.to_string() }),
+        None => Err(malformed(text, span, "this size is too large", "sizes go up to thousands of TiB")),
     }
 }
 
@@ -87,25 +71,13 @@ fn unitless(text: &str, span: Span) -> Result<LiteralKind, Diagnostic> {
     let dots = text.matches('.').count();
     let parts_ok = text.split('.').all(|part| !part.is_empty());
     match dots {
-        0 => text.parse::<u64>().map(LiteralKind::Integer).map_err(|_| {
-            malformed(
-                text,
-                span,
-                "this integer is too large",
-                "integers go up to 18446744073709551615",
-            )
-        }),
+        0 => text
+            .parse::<u64>()
+            .map(LiteralKind::Integer)
+            .map_err(|_| malformed(text, span, "this integer is too large", "integers go up to 18446744073709551615")),
         1 if parts_ok => match text.parse::<f64>() {
-            Ok(value) => Ok(LiteralKind::Decimal {
-                value,
-                text: text.to_string(),
-            }),
-            Err(_) => Err(malformed(
-                text,
-                span,
-                "not a decimal",
-                "write a decimal like `0.5`",
-            )),
+            Ok(value) => Ok(LiteralKind::Decimal { value, text: text.to_string() }),
+            Err(_) => Err(malformed(text, span, "not a decimal", "write a decimal like `0.5`")),
         },
         _ if parts_ok && text.split('.').all(|part| part.parse::<u32>().is_ok()) => {
             Ok(LiteralKind::Version(text.to_string()))
@@ -119,12 +91,7 @@ fn unitless(text: &str, span: Span) -> Result<LiteralKind, Diagnostic> {
     }
 }
 
-fn range(
-    text: &str,
-    low_text: &str,
-    high_text: &str,
-    span: Span,
-) -> Result<LiteralKind, Diagnostic> {
+fn range(text: &str, low_text: &str, high_text: &str, span: Span) -> Result<LiteralKind, Diagnostic> {
     let (Some(low), Some(high)) = (plain(low_text), plain(high_text)) else {
         return Err(malformed(
             text,
@@ -141,20 +108,14 @@ fn range(
             format!("write `{high_text}..{low_text}`"),
         ));
     }
-    Ok(LiteralKind::Range {
-        low,
-        high,
-        text: text.to_string(),
-    })
+    Ok(LiteralKind::Range { low, high, text: text.to_string() })
 }
 
 /// An integer or a decimal, as a float.
 fn plain(text: &str) -> Option<f64> {
     let well_formed = !text.is_empty()
         && text.matches('.').count() <= 1
-        && text
-            .split('.')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+        && text.split('.').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
     if well_formed {
         text.parse().ok()
     } else {
@@ -163,21 +124,12 @@ fn plain(text: &str) -> Option<f64> {
 }
 
 fn malformed(text: &str, span: Span, why: &str, help: impl Into<String>) -> Diagnostic {
-    Diagnostic::new(
-        &codes::BAD_NUMBER,
-        format!("malformed number `{text}`"),
-        Label::new(span, why),
-        help,
-    )
+    Diagnostic::new(&codes::BAD_NUMBER, format!("malformed number `{text}`"), Label::new(span, why), help)
 }
 
 fn unknown_unit(text: &str, unit: &str, unit_start: usize, span: Span) -> Diagnostic {
     let lower = unit.to_ascii_lowercase();
-    let help = if [
-        "kb", "mb", "gb", "tb", "k", "g", "kib", "mib", "gib", "tib", "mi", "gi",
-    ]
-    .contains(&lower.as_str())
-    {
+    let help = if ["kb", "mb", "gb", "tb", "k", "g", "kib", "mib", "gib", "tib", "mi", "gi"].contains(&lower.as_str()) {
         let amount = &text[..text.len() - unit.len()];
         let suggestion = match lower.chars().next() {
             Some('k') => "KiB",
@@ -186,24 +138,17 @@ fn unknown_unit(text: &str, unit: &str, unit_start: usize, span: Span) -> Diagno
             _ => "GiB",
         };
         format!("sizes use binary units, written exactly: `{amount}{suggestion}`")
-    } else if [
-        "day", "days", "hour", "hours", "min", "mins", "minutes", "sec", "secs", "seconds", "w",
-        "y",
-    ]
-    .contains(&lower.as_str())
+    } else if ["day", "days", "hour", "hours", "min", "mins", "minutes", "sec", "secs", "seconds", "w", "y"]
+        .contains(&lower.as_str())
     {
         "durations use `s`, `m`, `h` or `d`, as in `7d` or `24h`".to_string()
     } else {
-        "durations use `s`, `m`, `h`, `d` (`7d`); sizes use `KiB`, `MiB`, `GiB`, `TiB` (`512MiB`)"
-            .to_string()
+        "durations use `s`, `m`, `h`, `d` (`7d`); sizes use `KiB`, `MiB`, `GiB`, `TiB` (`512MiB`)".to_string()
     };
     Diagnostic::new(
         &codes::BAD_UNIT,
         format!("unknown unit `{unit}` in `{text}`"),
-        Label::new(
-            Span::new(unit_start, span.end),
-            "not a duration or size unit",
-        ),
+        Label::new(Span::new(unit_start, span.end), "not a duration or size unit"),
         help,
     )
 }
@@ -240,22 +185,14 @@ pub fn string(token: &str, span: Span) -> Result<String, Diagnostic> {
                         }
                     }
                     None => {
-                        let end = rest
-                            .find('}')
-                            .map_or(escape_start + 2, |n| escape_start + 3 + n);
-                        return Err(bad_escape(
-                            Span::new(escape_start, end.min(span.end - 1)),
-                            "\\u",
-                        ));
+                        let end = rest.find('}').map_or(escape_start + 2, |n| escape_start + 3 + n);
+                        return Err(bad_escape(Span::new(escape_start, end.min(span.end - 1)), "\\u"));
                     }
                 }
             }
             Some((j, other)) => {
                 let end = span.start + 1 + j + other.len_utf8();
-                return Err(bad_escape(
-                    Span::new(escape_start, end),
-                    &format!("\\{other}"),
-                ));
+                return Err(bad_escape(Span::new(escape_start, end), &format!("\\{other}")));
             }
             None => return Err(bad_escape(Span::new(escape_start, escape_start + 1), "\\")),
         }
@@ -285,18 +222,10 @@ mod tests {
         assert_eq!(read("2"), Ok(LiteralKind::Integer(2)));
         assert!(matches!(read("0.5"), Ok(LiteralKind::Decimal { value, .. }) if value == 0.5));
         assert_eq!(read("16.4.1"), Ok(LiteralKind::Version("16.4.1".into())));
-        assert_eq!(
-            read("7d"),
-            Ok(LiteralKind::Duration(Duration {
-                amount: 7,
-                unit: TimeUnit::Days
-            }))
-        );
+        assert_eq!(read("7d"), Ok(LiteralKind::Duration(Duration { amount: 7, unit: TimeUnit::Days })));
         assert!(matches!(read("2GiB"), Ok(LiteralKind::Size { bytes, .. }) if bytes == 2 << 30));
         assert_eq!(read("70%"), Ok(LiteralKind::Percent(70.0)));
-        assert!(
-            matches!(read("0.5..4"), Ok(LiteralKind::Range { low, high, .. }) if low == 0.5 && high == 4.0)
-        );
+        assert!(matches!(read("0.5..4"), Ok(LiteralKind::Range { low, high, .. }) if low == 0.5 && high == 4.0));
     }
 
     #[test]
@@ -313,14 +242,8 @@ mod tests {
     #[test]
     fn decodes_escapes() {
         let token = r#""a\"b\\c\n\u{e3}""#;
-        assert_eq!(
-            string(token, Span::new(0, token.len())),
-            Ok("a\"b\\c\nã".to_string())
-        );
+        assert_eq!(string(token, Span::new(0, token.len())), Ok("a\"b\\c\nã".to_string()));
         let bad = r#""C:\dicom""#;
-        assert_eq!(
-            string(bad, Span::new(0, bad.len())).map_err(|d| d.primary.span),
-            Err(Span::new(3, 5))
-        );
+        assert_eq!(string(bad, Span::new(0, bad.len())).map_err(|d| d.primary.span), Err(Span::new(3, 5)));
     }
 }

@@ -38,24 +38,13 @@ pub fn parse(text: &str) -> Parsed {
         diagnostics.push(Diagnostic::new(
             &codes::EMPTY_PROGRAM,
             "the file holds no pipeline",
-            Label::new(
-                Span::new(0, text.len()),
-                "nothing but blank space and comments",
-            ),
+            Label::new(Span::new(0, text.len()), "nothing but blank space and comments"),
             "a program is `pipeline NAME < ... >`; the smallest is `pipeline medimg < >`",
         ));
-        return Parsed {
-            program: None,
-            diagnostics,
-        };
+        return Parsed { program: None, diagnostics };
     }
     let layout = match scan::scan(text) {
-        scan::Scan::Broken(errors) => {
-            return Parsed {
-                program: None,
-                diagnostics: errors,
-            }
-        }
+        scan::Scan::Broken(errors) => return Parsed { program: None, diagnostics: errors },
         scan::Scan::Balanced(layout) => layout,
     };
     let header_end = layout.as_ref().map_or(text.len(), |l| l.open + 1);
@@ -72,10 +61,7 @@ pub fn parse(text: &str) -> Parsed {
             // every bracket balanced, so `<` implies its `>`.
             diagnostics.push(errors::missing_block(text));
         }
-        return Parsed {
-            program: None,
-            diagnostics,
-        };
+        return Parsed { program: None, diagnostics };
     };
     let mut terms = Vec::new();
     for chunk in &layout.chunks {
@@ -87,22 +73,12 @@ pub fn parse(text: &str) -> Parsed {
                 }
                 diagnostics.extend(builder.diagnostics);
             }
-            Err(error) => diagnostics.push(errors::translate(
-                error,
-                text,
-                chunk.start,
-                errors::Context::Body,
-            )),
+            Err(error) => diagnostics.push(errors::translate(error, text, chunk.start, errors::Context::Body)),
         }
     }
     let trailer_start = layout.close + 1;
     if let Err(error) = Grammar::parse(Rule::trailer, &text[trailer_start..]) {
-        diagnostics.push(errors::translate(
-            error,
-            text,
-            trailer_start,
-            errors::Context::Trailer,
-        ));
+        diagnostics.push(errors::translate(error, text, trailer_start, errors::Context::Trailer));
     }
     let program = header.map(|(keyword, name)| ast::Program {
         keyword,
@@ -113,10 +89,7 @@ pub fn parse(text: &str) -> Parsed {
             terms,
         },
     });
-    Parsed {
-        program,
-        diagnostics,
-    }
+    Parsed { program, diagnostics }
 }
 
 /// True when the text holds nothing but white space and comments.
@@ -138,24 +111,13 @@ pub fn parse_library(text: &str) -> Result<(ast::Ident, ast::Block), String> {
     let mut builder = build::Builder::new(0);
     for pair in library.into_inner() {
         match pair.as_rule() {
-            Rule::word => {
-                name = Some(ast::Ident {
-                    name: pair.as_str().to_string(),
-                    span: Span::default(),
-                })
-            }
+            Rule::word => name = Some(ast::Ident { name: pair.as_str().to_string(), span: Span::default() }),
             Rule::block => block = Some(builder.block(pair)),
             _ => {}
         }
     }
     if let Some(diagnostic) = builder.diagnostics.first() {
-        return Err(format!(
-            "{} at {}",
-            diagnostic.message, diagnostic.primary.span
-        ));
+        return Err(format!("{} at {}", diagnostic.message, diagnostic.primary.span));
     }
-    Ok((
-        name.ok_or("library without a name")?,
-        block.ok_or("library without a block")?,
-    ))
+    Ok((name.ok_or("library without a name")?, block.ok_or("library without a block")?))
 }

@@ -79,7 +79,7 @@ pub fn scan(text: &str) -> Scan {
         i += 1;
     }
     if let Some(&innermost) = open.last() {
-        errors.push(unclosed(text.len(), innermost, open.len()));
+        errors.push(unclosed(text, innermost, open.len()));
     }
     if !errors.is_empty() {
         return Scan::Broken(errors);
@@ -88,25 +88,15 @@ pub fn scan(text: &str) -> Scan {
         (Some(open), Some(close)) => {
             boundaries.push(close);
             boundaries.dedup();
-            let chunks = boundaries
-                .windows(2)
-                .map(|pair| Span::new(pair[0], pair[1]))
-                .collect();
-            Some(Layout {
-                open,
-                close,
-                chunks,
-            })
+            let chunks = boundaries.windows(2).map(|pair| Span::new(pair[0], pair[1])).collect();
+            Some(Layout { open, close, chunks })
         }
         _ => None,
     })
 }
 
 fn line_end(bytes: &[u8], from: usize) -> usize {
-    bytes[from..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |n| from + n)
+    bytes[from..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |n| from + n)
 }
 
 /// Skips the string starting at `start`; reports it when unterminated.
@@ -123,18 +113,11 @@ fn skip_string(text: &str, start: usize, errors: &mut Vec<Diagnostic>) -> usize 
     }
     let end = i.min(bytes.len());
     // Do not count the `\r` of a CRLF line ending as part of the string.
-    let shown_end = if end > start + 1 && bytes[end - 1] == b'\r' {
-        end - 1
-    } else {
-        end
-    };
+    let shown_end = if end > start + 1 && bytes[end - 1] == b'\r' { end - 1 } else { end };
     errors.push(Diagnostic::new(
         &codes::UNTERMINATED_STRING,
         "unterminated string",
-        Label::new(
-            Span::new(start, shown_end),
-            "this string has no closing `\"`",
-        ),
+        Label::new(Span::new(start, shown_end), "this string has no closing `\"`"),
         "close the string with `\"` before the end of the line",
     ));
     end
@@ -166,7 +149,11 @@ fn stray_close(at: usize, pipeline_close: Option<usize>) -> Diagnostic {
     }
 }
 
-fn unclosed(end: usize, innermost: usize, still_open: usize) -> Diagnostic {
+fn unclosed(text: &str, innermost: usize, still_open: usize) -> Diagnostic {
+    // Point at the input's last character, where a `>` is missing.
+    let trimmed = text.trim_end();
+    let last = trimmed.char_indices().last().map_or(0, |(i, _)| i);
+    let end = Span::new(last, trimmed.len());
     let message = if still_open == 1 {
         "expected `>` to close the block".to_string()
     } else {
@@ -175,13 +162,10 @@ fn unclosed(end: usize, innermost: usize, still_open: usize) -> Diagnostic {
     Diagnostic::new(
         &codes::UNCLOSED_BLOCK,
         message,
-        Label::new(Span::new(end, end), "the input ends here"),
+        Label::new(end, "the input ends here, with the block still open"),
         "add `>` where the block should end",
     )
-    .with_label(Label::new(
-        Span::new(innermost, innermost + 1),
-        "block opened here",
-    ))
+    .with_label(Label::new(Span::new(innermost, innermost + 1), "block opened here"))
 }
 
 #[cfg(test)]

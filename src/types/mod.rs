@@ -177,9 +177,7 @@ impl Value {
             (Value::Switch(a), Value::Switch(b)) => a == b,
             (Value::String(a), Value::String(b)) => a == b,
             _ => match (self.magnitude(), other.magnitude()) {
-                (Some(a), Some(b)) => {
-                    a == b && std::mem::discriminant(self) == std::mem::discriminant(other)
-                }
+                (Some(a), Some(b)) => a == b && std::mem::discriminant(self) == std::mem::discriminant(other),
                 _ => self == other,
             },
         }
@@ -195,9 +193,7 @@ impl Value {
 }
 
 fn version_parts(text: &str) -> Vec<u64> {
-    text.split('.')
-        .map(|part| part.parse().unwrap_or(0))
-        .collect()
+    text.split('.').map(|part| part.parse().unwrap_or(0)).collect()
 }
 
 /// Formats a number without a trailing `.0`.
@@ -211,13 +207,8 @@ pub fn number(n: f64) -> String {
 
 /// Formats a byte count in the largest binary unit that divides it.
 pub fn size(bytes: u64) -> String {
-    for (unit, factor) in [
-        ("TiB", 1u64 << 40),
-        ("GiB", 1 << 30),
-        ("MiB", 1 << 20),
-        ("KiB", 1 << 10),
-    ] {
-        if bytes >= factor && bytes % factor == 0 {
+    for (unit, factor) in [("TiB", 1u64 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
+        if bytes >= factor && bytes.is_multiple_of(factor) {
             return format!("{}{unit}", bytes / factor);
         }
     }
@@ -243,23 +234,12 @@ impl fmt::Display for Value {
                 let names: Vec<&str> = idents.iter().map(|i| i.name.as_str()).collect();
                 f.write_str(&names.join(", "))
             }
-            Value::Scaling {
-                low,
-                high,
-                metric,
-                target,
-            } => {
+            Value::Scaling { low, high, metric, target } => {
                 write!(f, "{low}..{high} on {metric} {}%", number(*target))
             }
             Value::Mount { storage, path } => write!(f, "{} at {path:?}", storage.name),
             Value::Grant { actions, resources } => {
-                let quote = |items: &[String]| {
-                    items
-                        .iter()
-                        .map(|i| format!("{i:?}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
+                let quote = |items: &[String]| items.iter().map(|i| format!("{i:?}")).collect::<Vec<_>>().join(", ");
                 write!(f, "{} on {}", quote(actions), quote(resources))
             }
             Value::Tags(pairs) => {

@@ -26,11 +26,7 @@ pub struct Expect<'a> {
 }
 
 /// Reads the value starting at `terms[*pos]`, advancing `pos` past it.
-pub fn read_value(
-    expect: &Expect<'_>,
-    terms: &[Term],
-    pos: &mut usize,
-) -> Result<Value, ReadError> {
+pub fn read_value(expect: &Expect<'_>, terms: &[Term], pos: &mut usize) -> Result<Value, ReadError> {
     let next = terms.get(*pos);
     if let (Some(Term::Word(word)), false) = (next, expect.aliases.is_empty()) {
         if let Some((_, value)) = expect.aliases.iter().find(|(alias, _)| *alias == word.name) {
@@ -54,11 +50,7 @@ pub fn read_value(
             if values.contains(&word.name) {
                 Ok(Value::Choice(word.name.clone()))
             } else {
-                Err(ReadError::Invalid(not_allowed(
-                    expect.setting,
-                    word,
-                    values,
-                )))
+                Err(ReadError::Invalid(not_allowed(expect.setting, word, values)))
             }
         }
         Type::Ref(kinds) => match next {
@@ -67,14 +59,10 @@ pub fn read_value(
                 Ok(Value::Ref(word.clone()))
             }
             Some(Term::Literal(literal))
-                if kinds.iter().any(|k| k == "secret")
-                    && matches!(literal.kind, LiteralKind::String(_)) =>
+                if kinds.iter().any(|k| k == "secret") && matches!(literal.kind, LiteralKind::String(_)) =>
             {
                 *pos += 1;
-                Err(ReadError::Invalid(literal_secret(
-                    expect.setting,
-                    literal.span,
-                )))
+                Err(ReadError::Invalid(literal_secret(expect.setting, literal.span)))
             }
             _ => missing_or_mismatch(expect, next, pos),
         },
@@ -110,9 +98,7 @@ pub fn read_value(
         _ => {
             let value = match next {
                 Some(Term::Literal(literal)) => scalar(expect, &literal.kind),
-                Some(Term::Param(param)) if *expect.ty == Type::String => {
-                    Some(Value::Param(param.name.name.clone()))
-                }
+                Some(Term::Param(param)) if *expect.ty == Type::String => Some(Value::Param(param.name.name.clone())),
                 _ => None,
             };
             match value {
@@ -137,21 +123,10 @@ fn scalar(expect: &Expect<'_>, literal: &LiteralKind) -> Option<Value> {
         (Type::Size, LiteralKind::Size { bytes, .. }) => Value::Size(*bytes),
         (Type::Size, LiteralKind::Integer(n)) => Value::Size(n.checked_mul(expect.unit?)?),
         (Type::Percent, LiteralKind::Percent(p)) => Value::Percent(*p),
-        (Type::Range, LiteralKind::Range { low, high, .. }) => Value::Range {
-            low: *low,
-            high: *high,
-        },
-        (Type::Range, LiteralKind::Integer(n)) => Value::Range {
-            low: *n as f64,
-            high: *n as f64,
-        },
-        (Type::Range, LiteralKind::Decimal { value, .. }) => Value::Range {
-            low: *value,
-            high: *value,
-        },
-        (Type::Version, LiteralKind::Decimal { text, .. } | LiteralKind::Version(text)) => {
-            Value::Version(text.clone())
-        }
+        (Type::Range, LiteralKind::Range { low, high, .. }) => Value::Range { low: *low, high: *high },
+        (Type::Range, LiteralKind::Integer(n)) => Value::Range { low: *n as f64, high: *n as f64 },
+        (Type::Range, LiteralKind::Decimal { value, .. }) => Value::Range { low: *value, high: *value },
+        (Type::Version, LiteralKind::Decimal { text, .. } | LiteralKind::Version(text)) => Value::Version(text.clone()),
         (Type::Version, LiteralKind::Integer(n)) => Value::Version(n.to_string()),
         _ => return None,
     })
@@ -170,12 +145,7 @@ fn scaling(expect: &Expect<'_>, terms: &[Term], pos: &mut usize) -> Result<Value
         other => return missing_or_mismatch(expect, other, pos),
     };
     *pos += 1;
-    let mut value = Value::Scaling {
-        low,
-        high,
-        metric: "cpu".into(),
-        target: 70.0,
-    };
+    let mut value = Value::Scaling { low, high, metric: "cpu".into(), target: 70.0 };
     if !matches!(terms.get(*pos), Some(Term::Word(w)) if w.name == "on") {
         return Ok(value);
     }
@@ -199,20 +169,10 @@ fn scaling(expect: &Expect<'_>, terms: &[Term], pos: &mut usize) -> Result<Value
             LiteralKind::Percent(p) => p,
             _ => return Err(ReadError::Invalid(target_missing(expect, literal.span))),
         },
-        other => {
-            return Err(ReadError::Invalid(target_missing(
-                expect,
-                other.map_or(on_span, Term::span),
-            )))
-        }
+        other => return Err(ReadError::Invalid(target_missing(expect, other.map_or(on_span, Term::span)))),
     };
     *pos += 1;
-    if let Value::Scaling {
-        metric: m,
-        target: t,
-        ..
-    } = &mut value
-    {
+    if let Value::Scaling { metric: m, target: t, .. } = &mut value {
         *m = metric;
         *t = target;
     }
@@ -222,10 +182,7 @@ fn scaling(expect: &Expect<'_>, terms: &[Term], pos: &mut usize) -> Result<Value
 fn target_missing(expect: &Expect<'_>, span: crate::span::Span) -> Diagnostic {
     Diagnostic::new(
         &codes::TYPE_MISMATCH,
-        format!(
-            "`{}` needs the target utilization as a percentage",
-            expect.setting
-        ),
+        format!("`{}` needs the target utilization as a percentage", expect.setting),
         Label::new(span, "expected a percentage such as `70%`"),
         "write the target after the metric, as in `tasks 2..6 on cpu 70%`",
     )
@@ -255,10 +212,7 @@ fn mount(expect: &Expect<'_>, terms: &[Term], pos: &mut usize) -> Result<Value, 
         Some(Term::Literal(literal)) => match &literal.kind {
             LiteralKind::String(path) => {
                 *pos += 1;
-                Ok(Value::Mount {
-                    storage,
-                    path: path.clone(),
-                })
+                Ok(Value::Mount { storage, path: path.clone() })
             }
             _ => Err(incomplete(literal.span)),
         },
@@ -312,15 +266,9 @@ fn strings(term: Option<&Term>) -> Option<Vec<String>> {
 
 /// No value follows (a word that starts the next setting, a block, the end),
 /// or a value of the wrong type does.
-fn missing_or_mismatch(
-    expect: &Expect<'_>,
-    next: Option<&Term>,
-    pos: &mut usize,
-) -> Result<Value, ReadError> {
+fn missing_or_mismatch(expect: &Expect<'_>, next: Option<&Term>, pos: &mut usize) -> Result<Value, ReadError> {
     match next {
-        None | Some(Term::Word(_) | Term::Block(_) | Term::Route(_) | Term::Waiver(_)) => {
-            Err(ReadError::Missing)
-        }
+        None | Some(Term::Word(_) | Term::Block(_) | Term::Route(_) | Term::Waiver(_)) => Err(ReadError::Missing),
         Some(other) => {
             *pos += 1;
             Err(ReadError::Invalid(mismatch(expect, other)))
@@ -331,20 +279,9 @@ fn missing_or_mismatch(
 fn mismatch(expect: &Expect<'_>, found: &Term) -> Diagnostic {
     Diagnostic::new(
         &codes::TYPE_MISMATCH,
-        format!(
-            "`{}` takes {}, found {}",
-            expect.setting,
-            expect.ty.expectation(),
-            found.describe()
-        ),
-        Label::new(
-            found.span(),
-            format!("expected {}", expect.ty.expectation()),
-        ),
-        format!(
-            "`medc stdlib` shows what `{}` takes and its default",
-            expect.setting
-        ),
+        format!("`{}` takes {}, found {}", expect.setting, expect.ty.expectation(), found.describe()),
+        Label::new(found.span(), format!("expected {}", expect.ty.expectation())),
+        format!("`medc stdlib` shows what `{}` takes and its default", expect.setting),
     )
 }
 
@@ -356,10 +293,7 @@ fn not_allowed(setting: &str, word: &Ident, values: &[String]) -> Diagnostic {
     Diagnostic::new(
         &codes::NOT_ALLOWED_VALUE,
         format!("`{}` is not a value `{setting}` takes", word.name),
-        Label::new(
-            word.span,
-            format!("expected one of {}", quoted_list(values)),
-        ),
+        Label::new(word.span, format!("expected one of {}", quoted_list(values))),
         help,
     )
 }

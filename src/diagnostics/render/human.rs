@@ -4,8 +4,8 @@ use super::{help_with_citation, FileReport};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::source::SourceFile;
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
-    SourceCode, SourceSpan, SpanContents,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
+    SpanContents,
 };
 use std::fmt;
 
@@ -15,24 +15,15 @@ const MAX_SHOWN_LINE: usize = 400;
 const WINDOW_MARGIN: usize = 80;
 
 pub fn render(reports: &[FileReport<'_>], color: bool) -> String {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_links(false);
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     let mut out = String::new();
     for report in reports {
         for diagnostic in report.diagnostics {
             let view = View::new(report.file, diagnostic);
             if handler.render_report(&mut out, &view).is_err() {
                 // Rendering into a String cannot fail; keep the message anyway.
-                out.push_str(&format!(
-                    "{}: {}\n",
-                    diagnostic.code.code, diagnostic.message
-                ));
+                out.push_str(&format!("{}: {}\n", diagnostic.code.code, diagnostic.message));
             }
         }
     }
@@ -56,18 +47,10 @@ impl<'a> View<'a> {
         )];
         for label in &diagnostic.secondary {
             if source.contains(label.span.range()) {
-                labels.push(LabeledSpan::new_with_span(
-                    Some(label.message.clone()),
-                    source.local(label.span.range()),
-                ));
+                labels.push(LabeledSpan::new_with_span(Some(label.message.clone()), source.local(label.span.range())));
             }
         }
-        View {
-            diagnostic,
-            source,
-            labels,
-            help: help_with_citation(diagnostic),
-        }
+        View { diagnostic, source, labels, help: help_with_citation(diagnostic) }
     }
 }
 
@@ -130,13 +113,7 @@ impl<'a> Excerpt<'a> {
         let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
         if line_end - line_start <= MAX_SHOWN_LINE {
-            return Excerpt {
-                name: &file.name,
-                text,
-                offset: 0,
-                line: 0,
-                column: 0,
-            };
+            return Excerpt { name: &file.name, text, offset: 0, line: 0, column: 0 };
         }
         let start = floor_boundary(text, at.saturating_sub(WINDOW_MARGIN).max(line_start));
         let end = floor_boundary(text, (at + WINDOW_MARGIN).min(line_end));
@@ -169,14 +146,8 @@ impl SourceCode for Excerpt<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let inner = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
-        let column = if inner.line() == 0 {
-            inner.column() + self.column
-        } else {
-            inner.column()
-        };
+        let inner = self.text.read_span(span, context_lines_before, context_lines_after)?;
+        let column = if inner.line() == 0 { inner.column() + self.column } else { inner.column() };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             inner.data(),

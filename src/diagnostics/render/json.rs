@@ -46,13 +46,7 @@ struct Location {
 
 impl Location {
     fn new(index: &LineIndex<'_>, span: Span) -> Self {
-        let (
-            LineColumn {
-                line: start_line,
-                column: start_column,
-            },
-            end,
-        ) = index.locate_span(span);
+        let (LineColumn { line: start_line, column: start_column }, end) = index.locate_span(span);
         Location {
             start: span.start,
             end: span.end,
@@ -91,10 +85,7 @@ pub fn render(reports: &[FileReport<'_>]) -> String {
             });
         }
     }
-    let document = Document {
-        schema: SCHEMA,
-        diagnostics,
-    };
+    let document = Document { schema: SCHEMA, diagnostics };
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text

@@ -8,10 +8,7 @@ use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Config, DisplayStyle};
 
 pub fn render(reports: &[FileReport<'_>]) -> String {
-    let config = Config {
-        display_style: DisplayStyle::Short,
-        ..Config::default()
-    };
+    let config = Config { display_style: DisplayStyle::Short, ..Config::default() };
     let mut out = String::new();
     for report in reports {
         let file = SimpleFile::new(report.file.name.as_str(), report.file.text.as_str());

@@ -1,0 +1,135 @@
+//! Golden tests. Each case is one file under `tests/cases/`:
+//!
+//! - `ok/`: programs that check clean; the snapshot is the syntax tree and
+//!   the elaborated program, every setting marked `user` or `stdlib`.
+//! - `err/`: programs with errors; the first line names the code expected
+//!   (`// expect: MEDC-0002`), and the snapshot holds the diagnostics rendered
+//!   `human` (no colour), `short` and `json`.
+//! - `warn/`: programs that compile with the expected warning.
+//! - `waived/`: programs whose finding a waiver lets through; the expected
+//!   code must appear as a note, and nothing as an error.
+
+use medc::diagnostics::render::{render, FileReport, Format};
+use medc::diagnostics::{Diagnostic, Severity};
+use medc::source::{self, SourceFile};
+use std::path::Path;
+
+/// The code a case names in its first line: `// expect: MEDC-0002`.
+fn expected_code(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let first = text.lines().next().unwrap_or_default();
+    match first.strip_prefix("// expect: ") {
+        Some(code) => code.trim().to_string(),
+        None => panic!("a case's first line must be `// expect: MEDC-XXXX`"),
+    }
+}
+
+/// Checks the case file, as `medc check` would, naming it by its path
+/// under tests/ so snapshots do not depend on where the repository lives.
+fn run(path: &Path) -> (SourceFile, Vec<Diagnostic>, Option<medc::check::Program>) {
+    let bytes = std::fs::read(path).unwrap();
+    let name = format!(
+        "cases/{}/{}",
+        path.parent().unwrap().file_name().unwrap().to_string_lossy(),
+        path.file_name().unwrap().to_string_lossy()
+    );
+    match source::decode(&name, bytes) {
+        Err((file, diagnostic)) => (file, vec![diagnostic], None),
+        Ok(file) => {
+            let checked = medc::check_file(&file).unwrap();
+            (file, checked.diagnostics, checked.program)
+        }
+    }
+}
+
+fn rendered(file: &SourceFile, diagnostics: &[Diagnostic]) -> String {
+    let reports = [FileReport { file, diagnostics }];
+    format!(
+        "{}\n--- short\n{}\n--- json\n{}",
+        render(Format::Human, &reports, false),
+        render(Format::Short, &reports, false),
+        render(Format::Json, &reports, false)
+    )
+}
+
+fn codes(diagnostics: &[Diagnostic], severity: Severity) -> Vec<&'static str> {
+    diagnostics.iter().filter(|d| d.severity == severity).map(|d| d.code.code).collect()
+}
+
+#[test]
+fn rejected_programs() {
+    insta::glob!("cases/err/*.medimg", |path| {
+        let expected = expected_code(&std::fs::read(path).unwrap());
+        let (file, diagnostics, _) = run(path);
+        let errors = codes(&diagnostics, Severity::Error);
+        assert!(
+            errors.contains(&expected.as_str()),
+            "{}: expected an error {expected}, got {errors:?}",
+            path.display()
+        );
+        insta::assert_snapshot!(rendered(&file, &diagnostics));
+    });
+}
+
+#[test]
+fn programs_with_warnings() {
+    insta::glob!("cases/warn/*.medimg", |path| {
+        let expected = expected_code(&std::fs::read(path).unwrap());
+        let (file, diagnostics, _) = run(path);
+        assert_eq!(codes(&diagnostics, Severity::Error), Vec::<&str>::new(), "{}", path.display());
+        let warnings = codes(&diagnostics, Severity::Warning);
+        assert!(
+            warnings.contains(&expected.as_str()),
+            "{}: expected a warning {expected}, got {warnings:?}",
+            path.display()
+        );
+        insta::assert_snapshot!(rendered(&file, &diagnostics));
+    });
+}
+
+#[test]
+fn waived_findings() {
+    insta::glob!("cases/waived/*.medimg", |path| {
+        let expected = expected_code(&std::fs::read(path).unwrap());
+        let (file, diagnostics, program) = run(path);
+        assert_eq!(codes(&diagnostics, Severity::Error), Vec::<&str>::new(), "{}", path.display());
+        let notes = codes(&diagnostics, Severity::Note);
+        assert!(
+            notes.contains(&expected.as_str()),
+            "{}: expected {expected} as a waived note, got {notes:?}",
+            path.display()
+        );
+        let program = program.expect("a waived case parses");
+        assert!(program.waived.iter().any(|w| w.code.code == expected), "the waiver is recorded for the output");
+        insta::assert_snapshot!(rendered(&file, &diagnostics));
+    });
+}
+
+#[test]
+fn accepted_programs() {
+    insta::glob!("cases/ok/*.medimg", |path| insta::assert_snapshot!(check_clean(path)));
+}
+
+#[test]
+fn examples() {
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+    insta::glob!(examples, "*.medimg", |path| insta::assert_snapshot!(check_clean(path)));
+}
+
+/// Checks a program that must compile, and returns its dumps.
+fn check_clean(path: &Path) -> String {
+    let (file, diagnostics, program) = run(path);
+    let unexpected: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Note)
+        .map(|d| format!("{} {}", d.code.code, d.message))
+        .collect();
+    assert!(unexpected.is_empty(), "{}: {unexpected:?}", path.display());
+    let ast = medc::syntax::parse(&file.text).program.expect("parses");
+    let program = program.expect("checks");
+    format!(
+        "--- syntax tree\n{}\n--- elaborated program\n{}",
+        medc::syntax::dump::program(&ast),
+        medc::check::dump::program(&program)
+    )
+}
