@@ -70,11 +70,12 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, (SourceFile, cra
             None => return Ok(SourceFile::new(name, text.to_string())),
         },
         Err(error) => (error.valid_up_to(), "a byte sequence that is not UTF-8"),
-    };
-    let text = String::from_utf8_lossy(&bytes).replace('\0', "\u{FFFD}");
-    // Point at the first bad byte in the lossy text: everything before it is
-    // the same in both.
-    let at = valid_up_to.min(text.len());
+    }; // Shown text: invalid sequences and NULs replaced by U+FFFD, which is
+       // wider than the bytes it replaces; so find the first bad byte's offset
+       // in the shown text by decoding the prefix before it the same way.
+    let shown = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace('\0', "\u{FFFD}");
+    let text = shown(&bytes);
+    let at = shown(&bytes[..valid_up_to]).len();
     let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
     let diagnostic = Diagnostic::new(
         &codes::NOT_TEXT,

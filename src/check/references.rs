@@ -2,17 +2,21 @@
 //! exists and is of a kind the setting can use; names are unique; secrets
 //! and data components that nothing uses are reported.
 
-use super::model::{Origin, Program};
+use super::model::{Component, Origin, Program};
 use crate::diagnostics::{codes, Diagnostic, Label};
 use crate::stdlib::Schema;
 use crate::suggest::closest;
 use crate::syntax::ast::Ident;
 use crate::types::{quoted_list, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
     unique_names(program, schema, diagnostics);
     let mut used: BTreeSet<&str> = BTreeSet::new();
+    let mut components: HashMap<&str, &Component> = HashMap::new();
+    for component in &program.components {
+        components.entry(&component.name).or_insert(component);
+    }
     for component in &program.components {
         let Some(kind) = schema.kind(&component.kind) else {
             continue;
@@ -27,12 +31,12 @@ pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnosti
                 if setting.origin == Origin::Stdlib {
                     continue;
                 }
-                reference(program, name, kinds, &setting.name, diagnostics);
+                reference(program, &components, name, kinds, &setting.name, diagnostics);
             }
         }
         for route in &component.routes {
             used.insert(&route.target.name);
-            reference(program, &route.target, &["service".to_string()], "route", diagnostics);
+            reference(program, &components, &route.target, &["service".to_string()], "route", diagnostics);
         }
     }
     let has_services = program.components.iter().any(|c| c.kind == "service");
@@ -73,9 +77,16 @@ fn referenced(value: &Value) -> Vec<&Ident> {
     }
 }
 
-fn reference(program: &Program, name: &Ident, kinds: &[String], setting: &str, diagnostics: &mut Vec<Diagnostic>) {
+fn reference(
+    program: &Program,
+    components: &HashMap<&str, &Component>,
+    name: &Ident,
+    kinds: &[String],
+    setting: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let wanted = kinds.join(" or ");
-    match program.component(&name.name) {
+    match components.get(name.name.as_str()) {
         None => {
             let candidates: Vec<&str> =
                 program.components.iter().filter(|c| kinds.contains(&c.kind)).map(|c| c.name.as_str()).collect();
@@ -112,14 +123,18 @@ fn reference(program: &Program, name: &Ident, kinds: &[String], setting: &str, d
 }
 
 fn unique_names(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
-    for (i, component) in program.components.iter().enumerate() {
-        let Origin::User(_) = component.origin else {
-            continue;
-        };
+    // The first component of each name, and of each kind a pipeline has one of.
+    let mut by_name: HashMap<&str, &Component> = HashMap::new();
+    let mut by_single_kind: HashMap<&str, &Component> = HashMap::new();
+    for component in &program.components {
         let single = schema.kind(&component.kind).is_some_and(|k| k.single);
-        let earlier =
-            program.components[..i].iter().find(|c| (single && c.kind == component.kind) || c.name == component.name);
-        let Some(earlier) = earlier else { continue };
+        let first_of_kind = if single { by_single_kind.get(component.kind.as_str()).copied() } else { None };
+        let earlier = first_of_kind.or_else(|| by_name.get(component.name.as_str()).copied());
+        by_name.entry(&component.name).or_insert(component);
+        if single {
+            by_single_kind.entry(&component.kind).or_insert(component);
+        }
+        let (Some(earlier), Origin::User(_)) = (earlier, component.origin) else { continue };
         let message = if !(single && earlier.kind == component.kind) {
             format!("two components are named `{}`", component.name)
         } else {

@@ -9,6 +9,7 @@ use crate::stdlib::{Kind, Schema, SettingDecl};
 use crate::suggest::closest;
 use crate::syntax::ast::{self, Block, Ident, LiteralKind, Term};
 use crate::types::{quoted_list, read_value, ReadError, Type, Value};
+use std::collections::HashSet;
 
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"];
 
@@ -300,6 +301,7 @@ impl Resolver<'_> {
     /// `< name "value" ... >`
     fn tags(&mut self, decl: &SettingDecl, block: &Block) -> Vec<(String, String)> {
         let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         let mut pos = 0;
         while pos < block.terms.len() {
             let term = &block.terms[pos];
@@ -312,7 +314,7 @@ impl Resolver<'_> {
             });
             match (term, value) {
                 (Term::Word(name), Some(value)) => {
-                    if pairs.iter().any(|(n, _)| *n == name.name) {
+                    if !seen.insert(name.name.as_str()) {
                         self.diagnostics.push(Diagnostic::new(
                             &codes::DUPLICATE_SETTING,
                             format!("`{}` is given twice in `{}`", name.name, decl.name),

@@ -44,7 +44,13 @@ impl Builder {
                 let name = pair.into_inner().find(|p| p.as_rule() == Rule::word)?;
                 Term::Param(Param { name: ident(&name, self.offset), span: here })
             }
-            Rule::list => Term::List(List { items: self.terms(pair.into_inner()), span: here }),
+            Rule::atoms => {
+                let mut items = self.terms(pair.into_inner());
+                if items.len() == 1 {
+                    return items.pop();
+                }
+                Term::List(List { items, span: here })
+            }
             Rule::block => Term::Block(self.block(pair)),
             Rule::route => self.route(pair)?,
             Rule::waiver => self.waiver(pair)?,

@@ -1,0 +1,194 @@
+//! The command line: exit statuses, every `--error-format`, and the
+//! informational commands.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn medc() -> Command {
+    let mut command = Command::cargo_bin("medc").unwrap();
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    command
+}
+
+fn stdout_json(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
+}
+
+const BAD: &str = "tests/cases/err/names-unknown-setting.medimg";
+
+#[test]
+fn a_clean_program_exits_zero() {
+    medc().args(["check", "examples/medimg.medimg"]).assert().code(0);
+    medc().args(["check", "examples/minimal.medimg"]).assert().code(0).stderr("");
+}
+
+#[test]
+fn a_program_with_errors_exits_one() {
+    let output = medc().args(["check", BAD]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("MEDC-0101"), "{stderr}");
+    assert!(stderr.contains("did you mean `multi_az`?"), "{stderr}");
+    assert!(stderr.ends_with("medc: 1 error, 0 warnings\n"), "{stderr}");
+}
+
+#[test]
+fn warnings_alone_exit_zero() {
+    medc().args(["check", "tests/cases/warn/MEDC-1018-internet-egress.medimg"]).assert().code(0);
+}
+
+#[test]
+fn io_errors_exit_two_with_a_clear_message() {
+    let output = medc().args(["check", "does/not/exist.medimg"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "error: cannot read `does/not/exist.medimg`: no such file\n");
+
+    let output = medc().args(["check", "examples"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is a directory"));
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    medc().assert().code(2);
+    medc().args(["frobnicate"]).assert().code(2);
+    medc().args(["check"]).assert().code(2);
+    medc().args(["check", "--error-format", "xml", BAD]).assert().code(2);
+    medc().args(["explain", "MEDC-9999"]).assert().code(2);
+}
+
+#[test]
+fn several_files_are_checked_in_one_run() {
+    let output = medc()
+        .args([
+            "check",
+            "--error-format",
+            "short",
+            "examples/medimg.medimg",
+            BAD,
+            "tests/cases/err/types-mismatch.medimg",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("names-unknown-setting.medimg:3:21: error[MEDC-0101]"), "{stderr}");
+    assert!(stderr.contains("types-mismatch.medimg:3:28: error[MEDC-0201]"), "{stderr}");
+}
+
+#[test]
+fn a_missing_file_does_not_stop_the_others() {
+    let output = medc().args(["check", "--error-format", "short", "nope.medimg", BAD]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("nope.medimg") && stderr.contains("MEDC-0101"), "{stderr}");
+}
+
+#[test]
+fn standard_input_is_read_with_a_dash() {
+    let output = medc()
+        .args(["check", "--error-format", "short", "-"])
+        .write_stdin("pipeline p < database aurora < backup 1d > >")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with("<stdin>:1:32: error[MEDC-1010]"));
+}
+
+#[test]
+fn short_format_is_one_line_per_diagnostic() {
+    let output =
+        medc().args(["check", "--error-format", "short", "tests/cases/err/many-problems.medimg"]).output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    for line in stderr.lines() {
+        let parts: Vec<&str> = line.splitn(4, ':').collect();
+        assert_eq!(parts.len(), 4, "{line}");
+        assert!(parts[1].parse::<usize>().is_ok() && parts[2].parse::<usize>().is_ok(), "{line}");
+        assert!(parts[3].starts_with(" error[MEDC-") || parts[3].starts_with(" warning[MEDC-"), "{line}");
+    }
+    assert!(stderr.lines().count() >= 10);
+}
+
+#[test]
+fn json_format_follows_the_documented_schema() {
+    let output = medc().args(["check", "--error-format", "json", BAD]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let document = stdout_json(&output);
+    assert_eq!(document["schema"], "medc-diagnostics/1");
+    let diagnostic = &document["diagnostics"][0];
+    assert_eq!(diagnostic["file"], BAD);
+    assert_eq!(diagnostic["code"], "MEDC-0101");
+    assert_eq!(diagnostic["severity"], "error");
+    assert!(diagnostic["message"].as_str().unwrap().starts_with("unknown setting `mutli_az`"));
+    assert_eq!(diagnostic["help"], "did you mean `multi_az`?");
+    assert_eq!(diagnostic["span"]["start_line"], 3);
+    assert_eq!(diagnostic["span"]["start_column"], 21);
+    assert_eq!(diagnostic["labels"][0]["primary"], true);
+
+    // A clean program still prints a document, with no diagnostics.
+    let output = medc().args(["check", "--error-format", "json", "examples/minimal.medimg"]).output().unwrap();
+    assert_eq!(stdout_json(&output)["diagnostics"], serde_json::json!([]));
+}
+
+#[test]
+fn sarif_format_is_sarif_2_1_0() {
+    let output = medc()
+        .args(["check", "--error-format", "sarif", "tests/cases/err/rule-MEDC-1007-multi-az.medimg"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let log = stdout_json(&output);
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "medc");
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], "MEDC-1007");
+    assert_eq!(result["level"], "error");
+    let rule = &run["tool"]["driver"]["rules"][result["ruleIndex"].as_u64().unwrap() as usize];
+    assert_eq!(rule["id"], "MEDC-1007");
+    assert_eq!(rule["properties"]["citations"][0], "45 CFR 164.308(a)(7)(ii)(B)");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!((region["startLine"].as_u64(), region["startColumn"].as_u64()), (Some(3), Some(21)));
+}
+
+#[test]
+fn human_output_has_no_colour_unless_asked() {
+    let plain = medc().args(["check", BAD]).output().unwrap();
+    assert!(!plain.stderr.contains(&0x1b));
+    let coloured = medc().args(["check", "--color", "always", BAD]).output().unwrap();
+    assert!(coloured.stderr.contains(&0x1b));
+}
+
+#[test]
+fn every_code_is_explained() {
+    for code in medc::diagnostics::codes::ALL {
+        let output = medc().args(["explain", code.code]).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", code.code);
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(text.starts_with(&format!("{}: {}", code.code, code.title)), "{text}");
+    }
+    let output = medc().args(["explain", "medc-1001"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("45 CFR 164.312(a)(2)(iv)"));
+}
+
+#[test]
+fn rules_are_listed_as_json() {
+    let output = medc().args(["rules", "--format", "json"]).output().unwrap();
+    let rules = stdout_json(&output);
+    let rules = rules.as_array().unwrap();
+    assert!(rules.len() >= 18, "{} rules", rules.len());
+    for rule in rules {
+        for key in ["code", "title", "severity", "citations", "waivable"] {
+            assert!(rule.get(key).is_some(), "{rule} lacks {key}");
+        }
+    }
+    let table = medc().args(["rules"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&table.stdout).contains("MEDC-1006  error    no"));
+}
+
+#[test]
+fn stdlib_is_printed() {
+    let output = medc().args(["stdlib"]).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("kind database <") && text.contains("setting backup < type duration  default 7d"));
+}
