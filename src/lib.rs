@@ -12,6 +12,7 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod lower;
 pub mod naming;
 pub mod source;
 pub mod span;

@@ -181,12 +181,45 @@ fn build(path: &Path, output: Option<&Path>, options: &ReportOptions) -> ExitCod
     if medc::diagnostics::has_errors(&outcome.diagnostics) {
         return ExitCode::from(1);
     }
-    let _ = (output, outcome.program);
-    eprintln!(
-        "medc: `{}` checks clean; lowering to CloudFormation is not built yet, so nothing was written",
-        outcome.file.name
-    );
-    ExitCode::SUCCESS
+    let Some(program) = outcome.program else {
+        return usage_error("internal error: a program without errors has no checked form");
+    };
+    let template = medc::lower::lower(&program).to_json();
+    let destination = match output {
+        Some(path) => path.to_path_buf(),
+        None if path == Path::new("-") => PathBuf::from("-"),
+        None => path.with_extension("template.json"),
+    };
+    if destination == Path::new("-") {
+        let mut stdout = std::io::stdout().lock();
+        if stdout.write_all(template.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+            return usage_error("cannot write the template to standard output");
+        }
+        return ExitCode::SUCCESS;
+    }
+    match write_atomically(&destination, template.as_bytes()) {
+        Ok(()) => {
+            eprintln!("medc: wrote {}", destination.display());
+            ExitCode::SUCCESS
+        }
+        Err(message) => usage_error(&message),
+    }
+}
+
+/// Writes through a temporary file in the same directory, renamed into
+/// place: readers see the old file or the whole new one, never half of it.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let name = path.display();
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut file =
+        tempfile::NamedTempFile::new_in(directory).map_err(|e| format!("cannot write `{name}`: {}", io_reason(&e)))?;
+    file.write_all(bytes).map_err(|e| format!("cannot write `{name}`: {}", io_reason(&e)))?;
+    file.as_file().sync_all().map_err(|e| format!("cannot write `{name}`: {}", io_reason(&e)))?;
+    file.persist(path).map_err(|e| format!("cannot write `{name}`: {}", io_reason(&e.error)))?;
+    Ok(())
 }
 
 fn print_diagnostics(outcomes: &[Outcome], options: &ReportOptions, to_stdout: bool) {

@@ -12,6 +12,7 @@ use crate::types::{self, Value};
 
 pub fn check(program: &Program, schema: &Schema, findings: &mut Vec<Finding>) {
     residency(program, findings);
+    tags(program, findings);
     disposable(program, findings);
     for component in &program.components {
         blocks_turned_off(component, schema, findings);
@@ -75,6 +76,44 @@ fn residency(program: &Program, findings: &mut Vec<Finding>) {
         diagnostic = diagnostic.with_label(Label::new(jurisdiction_span, "the jurisdiction is declared here"));
     }
     findings.push(Finding { component: None, diagnostic });
+}
+
+/// Tag keys and values as AWS accepts them on every taggable resource.
+fn tags(program: &Program, findings: &mut Vec<Finding>) {
+    let allowed = |c: char| c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c);
+    let mut check = |text: &str, what: &str, limit: usize, span: Span| {
+        let bad = text.chars().find(|c| !allowed(*c));
+        let count = text.chars().count();
+        if bad.is_none() && count <= limit {
+            return;
+        }
+        let why = match bad {
+            Some(c) => format!("`{}` is not allowed in a tag", c.escape_default()),
+            None => format!("{count} characters; at most {limit}"),
+        };
+        findings.push(Finding {
+            component: None,
+            diagnostic: Diagnostic::new(
+                &codes::TAG_VALUE,
+                format!("{what} `{text}` cannot be a tag"),
+                Label::new(span, why),
+                "tags take letters, digits, spaces and `_ . : / = + - @`",
+            ),
+        });
+    };
+    if let Some(owner) = program.settings.get("owner") {
+        if let (Value::String(text), Origin::User(span)) = (&owner.value, owner.origin) {
+            check(text, "owner", 256, span);
+        }
+    }
+    if let Some(setting) = program.settings.get("tags") {
+        if let (Value::Tags(pairs), Origin::User(span)) = (&setting.value, setting.origin) {
+            for (name, value) in pairs {
+                check(name, "tag name", 128, span);
+                check(value, "tag value", 256, span);
+            }
+        }
+    }
 }
 
 /// `lifecycle disposable` relaxes deletion protection; the note records it

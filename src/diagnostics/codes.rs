@@ -561,6 +561,18 @@ Backup's job: the pipeline's `backup` plan keeps recovery points as long as
 you ask."
 );
 
+language_code!(
+    TAG_VALUE,
+    "MEDC-0220",
+    Types,
+    Error,
+    "invalid tag",
+    "Every resource carries the pipeline's tags, and AWS limits them: keys are 1 to
+128 characters, values at most 256, both made of letters, digits, spaces and
+`_ . : / = + - @` (letters of any script are fine). Quotes, tabs and other
+punctuation are refused when the stack is created."
+);
+
 // ------------------------------------------------------------------ waivers
 
 language_code!(
@@ -853,6 +865,7 @@ pub static ALL: &[&Code] = &[
     &BUCKET_NAME,
     &NAME_TOO_LONG,
     &AURORA_BACKUP_LIMIT,
+    &TAG_VALUE,
     &WAIVER_REASON,
     &UNUSED_WAIVER,
     &NOT_WAIVABLE,

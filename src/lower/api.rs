@@ -1,0 +1,516 @@
+//! API Gateway with mutual TLS: a regional REST API whose default endpoint
+//! is disabled, reached only through its custom domain (TLS 1.2, a client
+//! truststore). Every method requires IAM (SigV4) authorization and reaches
+//! its service privately: VPC link → internal network load balancer (TLS) →
+//! the service's tasks (TLS). Access and execution logs go to encrypted log
+//! groups without request bodies; a WAF web ACL guards the stage.
+
+use super::network;
+use super::template::{get_att, reference, sub, Resource};
+use super::{bucket, integer, logical_id, service, text, Lowering, Suppression};
+use crate::check::model::{Component, Program};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::hash::Hasher;
+
+const STAGE_NAME: &str = "api";
+
+/// The apis with a route to a service.
+pub fn routes_to<'p>(program: &'p Program, service: &Component) -> Vec<&'p Component> {
+    program.of_kind("api").filter(|api| api.routes.iter().any(|r| r.target.name == service.name)).collect()
+}
+
+/// The services an api routes to, in order of first route.
+fn targets<'p>(program: &'p Program, api: &Component) -> Vec<&'p Component> {
+    let mut found: Vec<&Component> = Vec::new();
+    for route in &api.routes {
+        if let Some(service) = program.component(&route.target.name) {
+            if !found.iter().any(|s| s.name == service.name) {
+                found.push(service);
+            }
+        }
+    }
+    found
+}
+
+pub fn target_group_id(api: &Component, service: &Component) -> String {
+    logical_id(&api.name, &logical_id(&service.name, "TargetGroup"))
+}
+
+pub fn listener_id(api: &Component, service: &Component) -> String {
+    logical_id(&api.name, &logical_id(&service.name, "Listener"))
+}
+
+pub fn rest_api_id(api: &Component) -> String {
+    logical_id(&api.name, "RestApi")
+}
+
+pub fn stage_id(api: &Component) -> String {
+    logical_id(&api.name, "Stage")
+}
+
+pub fn load_balancer_id(api: &Component) -> String {
+    logical_id(&api.name, "LoadBalancer")
+}
+
+pub fn domain_id(api: &Component) -> String {
+    logical_id(&api.name, "DomainName")
+}
+
+/// The listener port for the `index`th service an api reaches.
+fn listener_port(index: usize) -> u64 {
+    443 + index as u64 * 1000
+}
+
+pub fn lower(lowering: &mut Lowering<'_>, api: &Component) {
+    let program = lowering.program;
+    let settings = &api.settings;
+    let id = |suffix: &str| logical_id(&api.name, suffix);
+    let domain = lowering.string(settings, "domain", "custom domain name of the API");
+    let certificate =
+        lowering.string(settings, "certificate", "ACM certificate ARN for the API's custom domain, in this region");
+
+    // The internal network load balancer and one TLS listener per service.
+    let balancer = load_balancer_id(api);
+    let balancer_group = id("LoadBalancerSecurityGroup");
+    network::security_group(
+        lowering,
+        &balancer_group,
+        &format!("api {}: load balancer, reached through the VPC link", api.name),
+        false,
+    );
+    let protect = settings.on("deletion_protection") && !lowering.disposable();
+    lowering.add(
+        &balancer,
+        Resource::new(
+            "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            json!({
+                "Name": lowering.name(&[&api.name]),
+                "Type": "network",
+                "Scheme": "internal",
+                "Subnets": network::private_subnets(lowering),
+                "SecurityGroups": [get_att(&balancer_group, "GroupId")],
+                "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic": "off",
+                "LoadBalancerAttributes": [
+                    { "Key": "deletion_protection.enabled", "Value": protect.to_string() },
+                    { "Key": "load_balancing.cross_zone.enabled", "Value": "true" },
+                    { "Key": "access_logs.s3.enabled", "Value": "true" },
+                    { "Key": "access_logs.s3.bucket", "Value": reference(bucket::LOG_BUCKET) },
+                    { "Key": "access_logs.s3.prefix", "Value": "nlb" },
+                ],
+            }),
+        )
+        .depends_on("LogBucketPolicy"),
+    );
+    lowering.record_waivers(&balancer, api);
+    let services = targets(program, api);
+    for (index, target) in services.iter().enumerate() {
+        let port = integer(&target.settings, "port", 8443);
+        let group = target_group_id(api, target);
+        lowering.add(
+            &group,
+            Resource::new(
+                "AWS::ElasticLoadBalancingV2::TargetGroup",
+                json!({
+                    "VpcId": reference(network::VPC),
+                    "TargetType": "ip",
+                    "Protocol": "TLS",
+                    "Port": port,
+                    "HealthCheckProtocol": "HTTPS",
+                    "HealthCheckPath": text(&target.settings, "health", "/health"),
+                    "HealthCheckPort": "traffic-port",
+                    "TargetGroupAttributes": [{ "Key": "deregistration_delay.timeout_seconds", "Value": "30" }],
+                }),
+            ),
+        );
+        lowering.add(
+            &listener_id(api, target),
+            Resource::new(
+                "AWS::ElasticLoadBalancingV2::Listener",
+                json!({
+                    "LoadBalancerArn": reference(&balancer),
+                    "Protocol": "TLS",
+                    "Port": listener_port(index),
+                    "Certificates": [{ "CertificateArn": certificate }],
+                    "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                    "DefaultActions": [{ "Type": "forward", "TargetGroupArn": reference(&group) }],
+                }),
+            ),
+        );
+        let service_group = service::security_group_id(target);
+        network::allow(
+            lowering,
+            &service_group,
+            &balancer_group,
+            port,
+            &format!("TLS from api {}'s load balancer", api.name),
+        );
+        network::allow_egress(
+            lowering,
+            &balancer_group,
+            &service_group,
+            port,
+            &format!("TLS to service {}", target.name),
+        );
+    }
+    let link = id("VpcLink");
+    lowering.add(
+        &link,
+        Resource::new(
+            "AWS::ApiGateway::VpcLink",
+            json!({ "Name": lowering.name(&[&api.name]), "TargetArns": [reference(&balancer)] }),
+        ),
+    );
+
+    // The REST API, its resources and methods.
+    let rest_api = rest_api_id(api);
+    lowering.add(
+        &rest_api,
+        Resource::new(
+            "AWS::ApiGateway::RestApi",
+            json!({
+                "Name": lowering.name(&[&api.name]),
+                "Description": format!("{}: DICOM ingestion; reached only through its mutual-TLS domain", api.name),
+                "EndpointConfiguration": { "Types": ["REGIONAL"] },
+                "DisableExecuteApiEndpoint": !settings.on("default_endpoint"),
+                "BinaryMediaTypes": ["application~1dicom", "application~1octet-stream", "multipart~1related"],
+            }),
+        ),
+    );
+    lowering.record_waivers(&rest_api, api);
+    let mut resources: BTreeMap<String, String> = BTreeMap::new();
+    let mut methods = Vec::new();
+    let mut fingerprint = fnv::FnvHasher::default();
+    let authorization = text(settings, "authorization", "iam");
+    for route in &api.routes {
+        let parent = resource_for(lowering, &rest_api, &route.path, &mut resources);
+        let Some(target) = program.component(&route.target.name) else { continue };
+        let index = services.iter().position(|s| s.name == target.name).unwrap_or(0);
+        let route_authorization = text(&route.settings, "authorization", &authorization);
+        let parameters: Vec<&str> = route
+            .path
+            .split('/')
+            .filter_map(|segment| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|s| s.trim_end_matches('+'))
+            .collect();
+        let method_parameters: serde_json::Map<String, Value> =
+            parameters.iter().map(|p| (format!("method.request.path.{p}"), json!(true))).collect();
+        let integration_parameters: serde_json::Map<String, Value> = parameters
+            .iter()
+            .map(|p| (format!("integration.request.path.{p}"), json!(format!("method.request.path.{p}"))))
+            .collect();
+        let uri_host = match &domain {
+            Value::String(host) => json!(format!("https://{host}:{}{}", listener_port(index), route.path)),
+            other => super::template::Fn::Join(
+                String::new(),
+                vec![json!("https://"), other.clone(), json!(format!(":{}{}", listener_port(index), route.path))],
+            )
+            .into(),
+        };
+        let method =
+            logical_id(&api.name, &format!("{}{}Method", route_name(&route.path), pascal_method(&route.method)));
+        fingerprint
+            .write(format!("{} {} {} {}", route.method, route.path, route.target.name, route_authorization).as_bytes());
+        lowering.add(
+            &method,
+            Resource::new(
+                "AWS::ApiGateway::Method",
+                json!({
+                    "RestApiId": reference(&rest_api),
+                    "ResourceId": parent,
+                    "HttpMethod": route.method,
+                    "AuthorizationType": if route_authorization == "iam" { "AWS_IAM" } else { "NONE" },
+                    "RequestParameters": method_parameters,
+                    "Integration": {
+                        "Type": "HTTP_PROXY",
+                        "IntegrationHttpMethod": route.method,
+                        "ConnectionType": "VPC_LINK",
+                        "ConnectionId": reference(&link),
+                        "Uri": uri_host,
+                        "RequestParameters": integration_parameters,
+                        "PassthroughBehavior": "WHEN_NO_MATCH",
+                        "TimeoutInMillis": 29000,
+                    },
+                }),
+            ),
+        );
+        lowering.record_waivers(&method, api);
+        methods.push(method);
+    }
+
+    // A deployment whose logical id changes with the routes, so that
+    // CloudFormation deploys a changed API.
+    let deployment = id(&format!("Deployment{:08x}", fingerprint.finish() as u32));
+    let mut resource = Resource::new(
+        "AWS::ApiGateway::Deployment",
+        json!({ "RestApiId": reference(&rest_api), "Description": format!("routes of api {}", api.name) }),
+    );
+    for method in &methods {
+        resource = resource.depends_on(method);
+    }
+    lowering.add(&deployment, resource);
+
+    account_logging_role(lowering);
+    let access_logs = id("AccessLogGroup");
+    lowering.log_group(&access_logs, sub(format!("/medc/{}/access", lowering.name_pattern(&[&api.name]))));
+    // API Gateway would create the execution-log group unencrypted and kept
+    // forever; creating it first gives it the key and the retention.
+    let execution_logs = id("ExecutionLogGroup");
+    lowering.log_group(&execution_logs, sub(format!("API-Gateway-Execution-Logs_${{{rest_api}}}/{STAGE_NAME}")));
+    let certificate_id = id("ClientCertificate");
+    lowering.add(
+        &certificate_id,
+        Resource::new(
+            "AWS::ApiGateway::ClientCertificate",
+            json!({ "Description": format!("api {}: identifies API Gateway to the backend", api.name) }),
+        ),
+    );
+    let stage = stage_id(api);
+    let caching = settings.on("caching");
+    let level = text(settings, "execution_logs", "error").to_uppercase();
+    let resource = Resource::new(
+        "AWS::ApiGateway::Stage",
+        json!({
+            "RestApiId": reference(&rest_api),
+            "StageName": STAGE_NAME,
+            "DeploymentId": reference(&deployment),
+            "Description": format!("api {}", api.name),
+            "TracingEnabled": settings.on("tracing"),
+            "ClientCertificateId": reference(&certificate_id),
+            "CacheClusterEnabled": caching,
+            "AccessLogSetting": {
+                "DestinationArn": get_att(&access_logs, "Arn"),
+                "Format": access_log_format(),
+            },
+            "MethodSettings": [{
+                "ResourcePath": "/*",
+                "HttpMethod": "*",
+                "LoggingLevel": if level == "OFF" { "OFF".to_string() } else { level },
+                "DataTraceEnabled": settings.on("data_trace"),
+                "MetricsEnabled": true,
+                "ThrottlingRateLimit": integer(settings, "throttle_rate", 100),
+                "ThrottlingBurstLimit": integer(settings, "throttle_burst", 200),
+                "CachingEnabled": caching,
+                "CacheDataEncrypted": true,
+            }],
+        }),
+    )
+    .depends_on("ApiGatewayAccount")
+    .depends_on(&execution_logs);
+    lowering.add(&stage, resource);
+    lowering.record_waivers(&stage, api);
+    if !caching {
+        lowering.suppress(
+            &stage,
+            Suppression {
+                reason: "the stage has no cache (`caching` is off); cache encryption is set for when it is turned on",
+                checkov: &["CKV_AWS_120"],
+                guard: &["API_GW_CACHE_ENABLED_AND_ENCRYPTED"],
+                cdk_nag: &["HIPAA.Security-APIGWCacheEnabledAndEncrypted"],
+                cfn_lint: &[],
+            },
+        );
+    }
+
+    // The custom domain with mutual TLS, mapped to the stage.
+    let domain_name = domain_id(api);
+    let mut mtls = json!({});
+    if let Some(block) = settings.get("mtls").and_then(|s| s.block.as_ref()) {
+        mtls["TruststoreUri"] = lowering.string(
+            block,
+            "truststore",
+            "S3 URI (s3://bucket/key) of the PEM bundle of client CAs trusted for mutual TLS",
+        );
+        if block.get("truststore_version").is_some() {
+            mtls["TruststoreVersion"] =
+                lowering.string(block, "truststore_version", "S3 object version of the truststore");
+        }
+    }
+    let mut domain_properties = json!({
+        "DomainName": domain,
+        "RegionalCertificateArn": certificate,
+        "EndpointConfiguration": { "Types": ["REGIONAL"] },
+        "SecurityPolicy": if text(settings, "tls_policy", "1.2") == "1.0" { "TLS_1_0" } else { "TLS_1_2" },
+    });
+    if mtls.get("TruststoreUri").is_some() {
+        domain_properties["MutualTlsAuthentication"] = mtls;
+    }
+    lowering.add(&domain_name, Resource::new("AWS::ApiGateway::DomainName", domain_properties));
+    lowering.record_waivers(&domain_name, api);
+    lowering.add(
+        &id("BasePathMapping"),
+        Resource::new(
+            "AWS::ApiGateway::BasePathMapping",
+            json!({ "DomainName": reference(&domain_name), "RestApiId": reference(&rest_api), "Stage": reference(&stage) }),
+        ),
+    );
+    if settings.on("waf") {
+        firewall(lowering, api, &rest_api, &stage);
+    }
+}
+
+/// Creates (once) the API Gateway resource for each segment of `path`, and
+/// returns the id of the last one (the root for `/`).
+fn resource_for(lowering: &mut Lowering<'_>, rest_api: &str, path: &str, made: &mut BTreeMap<String, String>) -> Value {
+    let mut parent = get_att(rest_api, "RootResourceId");
+    let mut so_far = String::new();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        so_far.push('/');
+        so_far.push_str(segment);
+        let logical = match made.get(&so_far) {
+            Some(existing) => existing.clone(),
+            None => {
+                let logical = format!("{}{}Resource", rest_api.trim_end_matches("RestApi"), route_name(&so_far));
+                lowering.add(
+                    &logical,
+                    Resource::new(
+                        "AWS::ApiGateway::Resource",
+                        json!({ "RestApiId": reference(rest_api), "ParentId": parent, "PathPart": segment }),
+                    ),
+                );
+                made.insert(so_far.clone(), logical.clone());
+                logical
+            }
+        };
+        parent = reference(&logical);
+    }
+    parent
+}
+
+/// `/studies/{id}` → `StudiesId`; `/` → `Root`.
+fn route_name(path: &str) -> String {
+    let name: String = path
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let mut chars = s.chars();
+            chars.next().map_or(String::new(), |first| first.to_uppercase().chain(chars).collect())
+        })
+        .collect();
+    if name.is_empty() {
+        "Root".to_string()
+    } else {
+        name
+    }
+}
+
+fn pascal_method(method: &str) -> String {
+    let lower = method.to_ascii_lowercase();
+    let mut chars = lower.chars();
+    chars.next().map_or(String::new(), |first| first.to_uppercase().chain(chars).collect())
+}
+
+/// JSON access log lines, with the client certificate's subject and issuer
+/// so that every request is traced to the client that made it.
+fn access_log_format() -> String {
+    let fields = [
+        ("requestId", "$context.requestId"),
+        ("requestTime", "$context.requestTime"),
+        ("httpMethod", "$context.httpMethod"),
+        ("resourcePath", "$context.resourcePath"),
+        ("status", "$context.status"),
+        ("protocol", "$context.protocol"),
+        ("responseLength", "$context.responseLength"),
+        ("sourceIp", "$context.identity.sourceIp"),
+        ("caller", "$context.identity.caller"),
+        ("userArn", "$context.identity.userArn"),
+        ("clientCertSubjectDN", "$context.identity.clientCert.subjectDN"),
+        ("clientCertIssuerDN", "$context.identity.clientCert.issuerDN"),
+        ("clientCertSerialNumber", "$context.identity.clientCert.serialNumber"),
+        ("integrationStatus", "$context.integration.status"),
+        ("integrationLatency", "$context.integration.latency"),
+        ("wafStatus", "$context.waf.status"),
+    ];
+    let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\":\"{v}\"")).collect();
+    format!("{{{}}}", body.join(","))
+}
+
+/// The account-wide role API Gateway uses to write execution logs.
+fn account_logging_role(lowering: &mut Lowering<'_>) {
+    if lowering.template.resources.contains_key("ApiGatewayAccount") {
+        return;
+    }
+    lowering.add(
+        "ApiGatewayLoggingRole",
+        Resource::new(
+            "AWS::IAM::Role",
+            json!({
+                "Description": "Lets API Gateway write execution and access logs to CloudWatch Logs (account setting)",
+                "AssumeRolePolicyDocument": network::assume("apigateway.amazonaws.com"),
+                "ManagedPolicyArns": [sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")],
+            }),
+        ),
+    );
+    lowering.add(
+        "ApiGatewayAccount",
+        Resource::new(
+            "AWS::ApiGateway::Account",
+            json!({ "CloudWatchRoleArn": get_att("ApiGatewayLoggingRole", "Arn") }),
+        ),
+    );
+}
+
+/// A WAF web ACL with AWS's common and known-bad-inputs rules and a rate
+/// limit per client address, attached to the stage and logging to an
+/// encrypted log group.
+fn firewall(lowering: &mut Lowering<'_>, api: &Component, rest_api: &str, stage: &str) {
+    let id = |suffix: &str| logical_id(&api.name, suffix);
+    let metric =
+        |name: &str| json!({ "SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": name });
+    let managed = |priority: u32, name: &str| {
+        json!({
+            "Name": name,
+            "Priority": priority,
+            "OverrideAction": { "None": {} },
+            "Statement": { "ManagedRuleGroupStatement": { "VendorName": "AWS", "Name": name } },
+            "VisibilityConfig": metric(name),
+        })
+    };
+    let acl = id("WebAcl");
+    lowering.add(
+        &acl,
+        Resource::new(
+            "AWS::WAFv2::WebACL",
+            json!({
+                "Name": lowering.name(&[&api.name]),
+                "Scope": "REGIONAL",
+                "DefaultAction": { "Allow": {} },
+                "VisibilityConfig": metric(&format!("{}-web-acl", api.name)),
+                "Rules": [
+                    managed(0, "AWSManagedRulesCommonRuleSet"),
+                    managed(1, "AWSManagedRulesKnownBadInputsRuleSet"),
+                    {
+                        "Name": "RateLimitPerAddress",
+                        "Priority": 2,
+                        "Action": { "Block": {} },
+                        "Statement": { "RateBasedStatement": { "Limit": 2000, "AggregateKeyType": "IP" } },
+                        "VisibilityConfig": metric("RateLimitPerAddress"),
+                    },
+                ],
+            }),
+        ),
+    );
+    lowering.add(
+        &id("WebAclAssociation"),
+        Resource::new(
+            "AWS::WAFv2::WebACLAssociation",
+            json!({
+                "ResourceArn": sub(format!("arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}::/restapis/${{{rest_api}}}/stages/${{{stage}}}")),
+                "WebACLArn": get_att(&acl, "Arn"),
+            }),
+        ),
+    );
+    // WAF writes only to log groups whose name starts with `aws-waf-logs-`.
+    let log_group = id("WafLogGroup");
+    lowering.log_group(&log_group, sub(format!("aws-waf-logs-{}", lowering.name_pattern(&[&api.name]))));
+    lowering.add(
+        &id("WebAclLogging"),
+        Resource::new(
+            "AWS::WAFv2::LoggingConfiguration",
+            json!({
+                "ResourceArn": get_att(&acl, "Arn"),
+                "LogDestinationConfigs": [sub(format!("arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:${{{log_group}}}"))],
+            }),
+        ),
+    );
+}

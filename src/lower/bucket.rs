@@ -1,0 +1,157 @@
+//! S3: the pipeline's log bucket (server and load-balancer access logs) and
+//! each results bucket: SSE-KMS with the key, versioning, every public-access
+//! block, owner-enforced ownership, a TLS-only policy, access logging and
+//! lifecycle rules.
+
+use super::template::{get_att, reference, sub, Resource};
+use super::{days, logical_id, Lowering, Suppression};
+use crate::check::model::Component;
+use serde_json::{json, Value};
+
+pub const LOG_BUCKET: &str = "LogBucket";
+
+pub fn bucket_id(component: &Component) -> String {
+    logical_id(&component.name, "Bucket")
+}
+
+fn public_access_block() -> Value {
+    json!({ "BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true })
+}
+
+/// Denies every request that does not use TLS.
+fn deny_insecure_transport(bucket: &str) -> Value {
+    json!({
+        "Sid": "DenyWithoutTls",
+        "Action": "s3:*",
+        "Effect": "Deny",
+        "Principal": { "AWS": "*" },
+        "Resource": [get_att(bucket, "Arn"), sub(format!("${{{bucket}.Arn}}/*"))],
+        "Condition": { "Bool": { "aws:SecureTransport": false } },
+    })
+}
+
+/// The bucket every access log goes to. Its objects use SSE-S3: S3 server
+/// access logging cannot write to a bucket encrypted with a KMS key.
+pub fn log_bucket(lowering: &mut Lowering<'_>) {
+    let retention = days(&lowering.program.settings, "log_retention", 365);
+    let resource = Resource::new(
+        "AWS::S3::Bucket",
+        json!({
+            "BucketName": lowering.bucket_name("logs"),
+            "BucketEncryption": { "ServerSideEncryptionConfiguration": [
+                { "ServerSideEncryptionByDefault": { "SSEAlgorithm": "AES256" } }
+            ] },
+            "VersioningConfiguration": { "Status": "Enabled" },
+            "PublicAccessBlockConfiguration": public_access_block(),
+            "OwnershipControls": { "Rules": [{ "ObjectOwnership": "BucketOwnerEnforced" }] },
+            "LifecycleConfiguration": { "Rules": [{
+                "Id": "expire-logs",
+                "Status": "Enabled",
+                "ExpirationInDays": retention,
+                "NoncurrentVersionExpiration": { "NoncurrentDays": 30 },
+                "AbortIncompleteMultipartUpload": { "DaysAfterInitiation": 7 },
+            }] },
+        }),
+    )
+    .policy(lowering.stateful_policy(false));
+    lowering.add(LOG_BUCKET, resource);
+    lowering.suppress(
+        LOG_BUCKET,
+        Suppression {
+            reason: "this is the access-log bucket itself: S3 server access logging cannot target a KMS-encrypted bucket, so it uses SSE-S3, and it does not log its own access",
+                        checkov: &["CKV_AWS_18"],
+            guard: &["S3_BUCKET_LOGGING_ENABLED", "S3_DEFAULT_ENCRYPTION_KMS"],
+            cdk_nag: &["HIPAA.Security-S3BucketLoggingEnabled", "HIPAA.Security-S3DefaultEncryptionKMS"],
+            cfn_lint: &[],
+        },
+    );
+    let region = lowering.region().to_string();
+    let mut statements = vec![
+        deny_insecure_transport(LOG_BUCKET),
+        json!({
+            "Sid": "ServerAccessLogs",
+            "Action": "s3:PutObject",
+            "Effect": "Allow",
+            "Principal": { "Service": "logging.s3.amazonaws.com" },
+            "Resource": sub(format!("${{{LOG_BUCKET}.Arn}}/s3/*")),
+            "Condition": { "StringEquals": { "aws:SourceAccount": reference("AWS::AccountId") } },
+        }),
+    ];
+    if lowering.program.of_kind("api").next().is_some() {
+        // Network load balancers deliver access logs through the log
+        // delivery service.
+        statements.push(json!({
+            "Sid": "LoadBalancerAccessLogs",
+            "Action": "s3:PutObject",
+            "Effect": "Allow",
+            "Principal": { "Service": "delivery.logs.amazonaws.com" },
+            "Resource": sub(format!("${{{LOG_BUCKET}.Arn}}/nlb/AWSLogs/${{AWS::AccountId}}/*")),
+            "Condition": {
+                "StringEquals": { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": reference("AWS::AccountId") },
+                "ArnLike": { "aws:SourceArn": sub(format!("arn:${{AWS::Partition}}:logs:{region}:${{AWS::AccountId}}:*")) },
+            },
+        }));
+        statements.push(json!({
+            "Sid": "LoadBalancerAccessLogsAclCheck",
+            "Action": "s3:GetBucketAcl",
+            "Effect": "Allow",
+            "Principal": { "Service": "delivery.logs.amazonaws.com" },
+            "Resource": get_att(LOG_BUCKET, "Arn"),
+            "Condition": { "StringEquals": { "aws:SourceAccount": reference("AWS::AccountId") } },
+        }));
+    }
+    lowering.add(
+        "LogBucketPolicy",
+        Resource::new(
+            "AWS::S3::BucketPolicy",
+            json!({ "Bucket": reference(LOG_BUCKET), "PolicyDocument": { "Version": "2012-10-17", "Statement": statements } }),
+        ),
+    );
+}
+
+pub fn lower(lowering: &mut Lowering<'_>, bucket: &Component) {
+    let settings = &bucket.settings;
+    let id = bucket_id(bucket);
+    let encryption = if settings.on("encrypted") {
+        json!({ "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": lowering.key_arn() })
+    } else {
+        json!({ "SSEAlgorithm": "AES256" })
+    };
+    let public = settings.on("public");
+    let mut properties = json!({
+        "BucketName": lowering.bucket_name(&bucket.name),
+        "BucketEncryption": { "ServerSideEncryptionConfiguration": [
+            { "ServerSideEncryptionByDefault": encryption, "BucketKeyEnabled": true }
+        ] },
+        "VersioningConfiguration": { "Status": if settings.on("versioning") { "Enabled" } else { "Suspended" } },
+        "PublicAccessBlockConfiguration": if public {
+            json!({ "BlockPublicAcls": false, "BlockPublicPolicy": false, "IgnorePublicAcls": false, "RestrictPublicBuckets": false })
+        } else {
+            public_access_block()
+        },
+        "OwnershipControls": { "Rules": [{ "ObjectOwnership": "BucketOwnerEnforced" }] },
+        "LifecycleConfiguration": { "Rules": [{
+            "Id": "tier-and-expire-versions",
+            "Status": "Enabled",
+            "Transitions": [{ "StorageClass": "STANDARD_IA", "TransitionInDays": days(settings, "transition_ia", 30) }],
+            "NoncurrentVersionExpiration": { "NoncurrentDays": days(settings, "noncurrent_expiry", 90) },
+            "AbortIncompleteMultipartUpload": { "DaysAfterInitiation": 7 },
+        }] },
+    });
+    if settings.on("access_logs") {
+        properties["LoggingConfiguration"] =
+            json!({ "DestinationBucketName": reference(LOG_BUCKET), "LogFilePrefix": format!("s3/{}/", bucket.name) });
+    }
+    lowering.add(&id, Resource::new("AWS::S3::Bucket", properties).policy(lowering.stateful_policy(false)));
+    lowering.record_waivers(&id, bucket);
+    let statements = if settings.on("tls") { vec![deny_insecure_transport(&id)] } else { Vec::new() };
+    if !statements.is_empty() {
+        lowering.add(
+            &logical_id(&bucket.name, "BucketPolicy"),
+            Resource::new(
+                "AWS::S3::BucketPolicy",
+                json!({ "Bucket": reference(&id), "PolicyDocument": { "Version": "2012-10-17", "Statement": statements } }),
+            ),
+        );
+    }
+}

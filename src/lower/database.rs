@@ -1,0 +1,176 @@
+//! Aurora PostgreSQL: subnet group, cluster parameter group forcing TLS,
+//! the cluster (encrypted, IAM authentication, log export, backups,
+//! Serverless v2 scaling), and a writer and readers in different zones.
+
+use super::network::{self, assume};
+use super::template::{availability_zone, get_att, reference, sub, Resource};
+use super::{days, integer, logical_id, text, Lowering, Suppression};
+use crate::check::model::Component;
+use crate::types::Value as Setting;
+use serde_json::json;
+
+/// A database's security group, for the services that connect to it.
+pub fn security_group_id(component: &Component) -> String {
+    logical_id(&component.name, "SecurityGroup")
+}
+
+pub fn cluster_id(component: &Component) -> String {
+    logical_id(&component.name, "Cluster")
+}
+
+/// The logical ids of a database's instances: the writer first.
+pub fn instance_ids(component: &Component) -> Vec<String> {
+    // Without multi_az the cluster is a writer alone (a waived MEDC-1007).
+    let readers = if component.settings.on("multi_az") { integer(&component.settings, "readers", 1) } else { 0 };
+    (1..=readers + 1).map(|n| logical_id(&component.name, &format!("Instance{n}"))).collect()
+}
+
+/// The existing secret with the master credentials.
+pub fn credentials_secret<'a>(lowering: &'a Lowering<'_>, component: &Component) -> Option<&'a str> {
+    match component.settings.value("credentials") {
+        Some(Setting::Ref(name)) => lowering.program.component(&name.name).map(existing),
+        _ => None,
+    }
+}
+
+/// The name of the existing Secrets Manager entry a secret component names.
+pub fn existing(secret: &Component) -> &str {
+    match secret.settings.value("existing") {
+        Some(Setting::String(name)) => name,
+        _ => "",
+    }
+}
+
+pub fn lower(lowering: &mut Lowering<'_>, db: &Component) {
+    let settings = &db.settings;
+    let id = |suffix: &str| logical_id(&db.name, suffix);
+    let version = text(settings, "version", "17.9");
+    let major = version.split('.').next().unwrap_or("17").to_string();
+    let port = integer(settings, "port", 5432);
+    let secret = credentials_secret(lowering, db).unwrap_or_default().to_string();
+    let disposable = lowering.disposable();
+    let protect = settings.on("deletion_protection") && !disposable;
+    let (min_acu, max_acu) = match settings.value("capacity") {
+        Some(Setting::Range { low, high }) => (*low, *high),
+        _ => (0.5, 4.0),
+    };
+
+    network::security_group(
+        lowering,
+        &security_group_id(db),
+        &format!("Aurora {}: PostgreSQL from the services that connect", db.name),
+        false,
+    );
+
+    lowering.add(
+        &id("SubnetGroup"),
+        Resource::new(
+            "AWS::RDS::DBSubnetGroup",
+            json!({
+                "DBSubnetGroupDescription": format!("Aurora {}: isolated subnets in every zone", db.name),
+                "SubnetIds": network::isolated_subnets(lowering),
+            }),
+        ),
+    );
+    lowering.add(
+        &id("ParameterGroup"),
+        Resource::new(
+            "AWS::RDS::DBClusterParameterGroup",
+            json!({
+                "Description": format!("Aurora {}: TLS required, connections logged", db.name),
+                "Family": format!("aurora-postgresql{major}"),
+                "Parameters": {
+                    "rds.force_ssl": "1",
+                    "ssl_min_protocol_version": "TLSv1.2",
+                    "log_connections": "1",
+                    "log_disconnections": "1",
+                },
+            }),
+        ),
+    );
+    let cluster = cluster_id(db);
+    // RDS would create the export's log group unencrypted and kept forever;
+    // creating it first gives it the key and the retention.
+    let log_group = id("LogGroup");
+    lowering.log_group(&log_group, sub(format!("/aws/rds/cluster/{}/postgresql", lowering.name_pattern(&[&db.name]))));
+    let resource = Resource::new(
+        "AWS::RDS::DBCluster",
+        json!({
+            "DBClusterIdentifier": lowering.name(&[&db.name]),
+            "Engine": "aurora-postgresql",
+            "EngineVersion": version,
+            "DatabaseName": text(settings, "name", "metadata"),
+            "Port": port,
+            "MasterUsername": format!("{{{{resolve:secretsmanager:{secret}:SecretString:username}}}}"),
+            "MasterUserPassword": format!("{{{{resolve:secretsmanager:{secret}:SecretString:password}}}}"),
+            "DBSubnetGroupName": reference(&id("SubnetGroup")),
+            "DBClusterParameterGroupName": reference(&id("ParameterGroup")),
+            "VpcSecurityGroupIds": [get_att(&security_group_id(db), "GroupId")],
+            "StorageEncrypted": settings.on("encrypted"),
+            "KmsKeyId": lowering.key_arn(),
+            "EnableIAMDatabaseAuthentication": settings.on("iam_auth"),
+            "EnableCloudwatchLogsExports": if settings.on("log_export") { json!(["postgresql"]) } else { json!([]) },
+            "BackupRetentionPeriod": days(settings, "backup", 7),
+            "PreferredBackupWindow": "03:00-04:00",
+            "PreferredMaintenanceWindow": "sun:05:00-sun:06:00",
+            "CopyTagsToSnapshot": true,
+            "DeletionProtection": protect,
+            "ServerlessV2ScalingConfiguration": { "MinCapacity": min_acu, "MaxCapacity": max_acu },
+        }),
+    )
+    .policy(lowering.stateful_policy(true))
+    .depends_on(&log_group);
+    lowering.add(&cluster, resource);
+    lowering.record_waivers(&cluster, db);
+
+    let monitoring_role = id("MonitoringRole");
+    lowering.add(
+        &monitoring_role,
+        Resource::new(
+            "AWS::IAM::Role",
+            json!({
+                "Description": format!("Enhanced monitoring of Aurora {}", db.name),
+                "AssumeRolePolicyDocument": assume("monitoring.rds.amazonaws.com"),
+                "ManagedPolicyArns": [sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole")],
+            }),
+        ),
+    );
+    let interval = match settings.value("monitoring") {
+        Some(Setting::Duration(d)) => d.seconds(),
+        _ => 60,
+    };
+    let zones = network::zones(lowering);
+    for (n, instance) in instance_ids(db).iter().enumerate() {
+        let resource = Resource::new(
+            "AWS::RDS::DBInstance",
+            json!({
+                "DBInstanceIdentifier": lowering.name(&[&db.name, &(n + 1).to_string()]),
+                "DBClusterIdentifier": reference(&cluster),
+                "DBInstanceClass": "db.serverless",
+                "Engine": "aurora-postgresql",
+                "AvailabilityZone": availability_zone(n as u32 % zones),
+                "PromotionTier": n,
+                "PubliclyAccessible": settings.on("public"),
+                "AutoMinorVersionUpgrade": true,
+                "MonitoringInterval": interval,
+                "MonitoringRoleArn": get_att(&monitoring_role, "Arn"),
+                "EnablePerformanceInsights": settings.on("performance_insights"),
+                "PerformanceInsightsKMSKeyId": lowering.key_arn(),
+                "PerformanceInsightsRetentionPeriod": 7,
+            }),
+        )
+        .policy(super::template::Policy::Delete);
+        lowering.add(instance, resource);
+        lowering.record_waivers(instance, db);
+        lowering.suppress(
+            instance,
+            Suppression {
+                reason: "Aurora instances inherit encryption at rest, backup retention, deletion protection and log export from their cluster, which sets them; the instance-level properties do not apply to Aurora members",
+                                checkov: &[],
+                guard: &["RDS_STORAGE_ENCRYPTED", "RDS_INSTANCE_DELETION_PROTECTION_ENABLED", "DB_INSTANCE_BACKUP_ENABLED", "RDS_INSTANCE_LOGGING_ENABLED", "RDS_MULTI_AZ_SUPPORT", "RDS_IN_BACKUP_PLAN"],
+                cdk_nag: &["HIPAA.Security-RDSStorageEncrypted", "HIPAA.Security-RDSInstanceDeletionProtectionEnabled", "HIPAA.Security-RDSInstanceBackupEnabled", "HIPAA.Security-RDSLoggingEnabled", "HIPAA.Security-RDSInstanceMultiAZSupport", "HIPAA.Security-RDSInBackupPlan"],
+                cfn_lint: &[],
+            },
+        );
+    }
+}

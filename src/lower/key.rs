@@ -1,0 +1,69 @@
+//! The pipeline's customer-managed KMS key and its alias. The key policy
+//! delegates to the account's IAM policies (so the services' roles, which
+//! name the key and the service they reach it through, can use it) and
+//! admits the two service principals that encrypt without a caller's
+//! credentials: CloudWatch Logs and CloudWatch alarms.
+
+use super::template::{reference, sub, Resource};
+use super::{days, Lowering};
+use serde_json::json;
+
+pub const KEY_ID: &str = "PipelineKey";
+
+pub fn lower(lowering: &mut Lowering<'_>) {
+    let Some(key) = lowering.program.of_kind("key").next() else { return };
+    let settings = &key.settings;
+    let rotation_days = days(settings, "rotation_period", 365);
+    let pending_days = days(settings, "deletion_window", 30);
+    let region = lowering.region().to_string();
+    let policy = json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AccountAdministration",
+                "Action": "kms:*",
+                "Effect": "Allow",
+                "Principal": { "AWS": sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root") },
+                "Resource": "*"
+            },
+            {
+                "Sid": "CloudWatchLogsEncryption",
+                "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                "Effect": "Allow",
+                "Principal": { "Service": format!("logs.{region}.amazonaws.com") },
+                "Resource": "*",
+                "Condition": { "ArnLike": {
+                    "kms:EncryptionContext:aws:logs:arn": sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*")
+                } }
+            },
+            {
+                "Sid": "AlarmNotificationsToEncryptedTopic",
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Effect": "Allow",
+                "Principal": { "Service": "cloudwatch.amazonaws.com" },
+                "Resource": "*",
+                "Condition": { "StringEquals": { "aws:SourceAccount": reference("AWS::AccountId") } }
+            }
+        ]
+    });
+    let resource = Resource::new(
+        "AWS::KMS::Key",
+        json!({
+            "Description": format!("{}: customer-managed key for every data store, log group, topic and vault", lowering.program.name.name),
+                        "EnableKeyRotation": settings.on("rotation"),
+            "RotationPeriodInDays": rotation_days,
+            "PendingWindowInDays": pending_days,
+            "KeySpec": "SYMMETRIC_DEFAULT",
+            "KeyUsage": "ENCRYPT_DECRYPT",
+            "KeyPolicy": policy,
+        }),
+    )
+    .policy(lowering.stateful_policy(false));
+    lowering.add(KEY_ID, resource);
+    lowering.record_waivers(KEY_ID, key);
+    let alias = sub(format!("alias/{}", lowering.name_pattern(&[&key.name])));
+    lowering.add(
+        "PipelineKeyAlias",
+        Resource::new("AWS::KMS::Alias", json!({ "AliasName": alias, "TargetKeyId": reference(KEY_ID) })),
+    );
+}

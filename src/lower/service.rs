@@ -1,0 +1,519 @@
+//! ECS Fargate: the cluster, and for each service its log group, security
+//! group, task definition, service and auto scaling, with IAM roles derived
+//! from what the service declares it uses: customer-managed policies, every
+//! statement scoped to the ARNs of the components it names.
+
+use super::network;
+use super::template::{get_att, reference, sub, Resource};
+use super::{api, bucket, cache, database, integer, logical_id, referenced, storage, stream, text, Lowering};
+use crate::check::model::Component;
+use crate::types::Value as Setting;
+use serde_json::{json, Value};
+
+pub const CLUSTER: &str = "EcsCluster";
+
+pub fn service_id(component: &Component) -> String {
+    logical_id(&component.name, "Service")
+}
+
+pub fn security_group_id(component: &Component) -> String {
+    logical_id(&component.name, "SecurityGroup")
+}
+
+/// `DATABASE_HOST`-style environment names from a component's name.
+fn env_name(component: &str, field: &str) -> String {
+    format!("{}_{field}", component.to_uppercase().replace('-', "_"))
+}
+
+/// The partial ARN of an existing secret, good for IAM (with the random
+/// six-character suffix Secrets Manager appends) and for ECS.
+fn secret_arn(name: &str, iam: bool) -> Value {
+    let suffix = if iam { "-??????" } else { "" };
+    sub(format!("arn:${{AWS::Partition}}:secretsmanager:${{AWS::Region}}:${{AWS::AccountId}}:secret:{name}{suffix}"))
+}
+
+pub fn lower(lowering: &mut Lowering<'_>) {
+    let services: Vec<&Component> = lowering.program.of_kind("service").collect();
+    if services.is_empty() {
+        return;
+    }
+    lowering.add(
+        CLUSTER,
+        Resource::new(
+            "AWS::ECS::Cluster",
+            json!({
+                "ClusterName": lowering.name(&[]),
+                "ClusterSettings": [{ "Name": "containerInsights", "Value": "enhanced" }],
+            }),
+        ),
+    );
+    for service in services {
+        lower_service(lowering, service);
+    }
+}
+
+/// What a service's container is given: environment, secrets, mounts.
+#[derive(Default)]
+struct Wiring {
+    environment: Vec<Value>,
+    secrets: Vec<Value>,
+    secret_arns: Vec<Value>,
+    volumes: Vec<Value>,
+    mount_points: Vec<Value>,
+    task_statements: Vec<Value>,
+    kms_via: Vec<&'static str>,
+}
+
+impl Wiring {
+    fn env(&mut self, name: String, value: Value) {
+        self.environment.push(json!({ "Name": name, "Value": value }));
+    }
+}
+
+fn lower_service(lowering: &mut Lowering<'_>, service: &Component) {
+    let settings = &service.settings;
+    let id = |suffix: &str| logical_id(&service.name, suffix);
+    let security_group = security_group_id(service);
+    network::security_group(
+        lowering,
+        &security_group,
+        &format!("service {}: its load balancer in, AWS endpoints and its data stores out", service.name),
+        true,
+    );
+    if lowering.template.resources.contains_key(network::ENDPOINT_SECURITY_GROUP) {
+        network::allow(
+            lowering,
+            network::ENDPOINT_SECURITY_GROUP,
+            &security_group,
+            443,
+            &format!("HTTPS from service {}", service.name),
+        );
+    }
+
+    let mut wiring = Wiring::default();
+    wiring.env("AWS_REGION".into(), reference("AWS::Region"));
+    wire_data(lowering, service, &mut wiring);
+    if let Some(Setting::Tags(pairs)) = settings.value("env") {
+        for (name, value) in pairs {
+            wiring.env(name.clone(), json!(value));
+        }
+    }
+    // The root file system is read-only; /tmp is a writable scratch volume.
+    wiring.volumes.push(json!({ "Name": "tmp" }));
+    wiring.mount_points.push(json!({ "SourceVolume": "tmp", "ContainerPath": "/tmp", "ReadOnly": false }));
+
+    let log_group = id("LogGroup");
+    lowering.log_group(&log_group, sub(format!("/medc/{}/containers", lowering.name_pattern(&[&service.name]))));
+
+    let execution_role = id("ExecutionRole");
+    let task_role = id("TaskRole");
+    for (role, what) in [
+        (&execution_role, "pulls the image, writes logs and reads the injected secrets"),
+        (&task_role, "what the container may do: exactly the components it uses"),
+    ] {
+        lowering.add(
+            role,
+            Resource::new(
+                "AWS::IAM::Role",
+                json!({
+                    "Description": format!("service {}: {what}", service.name),
+                    "AssumeRolePolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [{
+                            "Action": "sts:AssumeRole",
+                            "Effect": "Allow",
+                            "Principal": { "Service": "ecs-tasks.amazonaws.com" },
+                            "Condition": { "StringEquals": { "aws:SourceAccount": reference("AWS::AccountId") } },
+                        }],
+                    },
+                }),
+            ),
+        );
+    }
+    execution_policy(lowering, service, &execution_role, &log_group, &wiring);
+    task_policy(lowering, service, &task_role, &mut wiring);
+
+    let port = integer(settings, "port", 8443);
+    let health = text(settings, "health", "/health");
+    let mut container = json!({
+        "Name": service.name,
+        "Image": lowering.string(settings, "image", &format!("container image of service {}", service.name)),
+        "Essential": true,
+        "User": format!("{}:{}", integer(settings, "user", 1000), integer(settings, "user", 1000)),
+        "ReadonlyRootFilesystem": settings.on("read_only_root"),
+        "PortMappings": [{ "ContainerPort": port, "Protocol": "tcp" }],
+        "Environment": wiring.environment,
+        "MountPoints": wiring.mount_points,
+        "HealthCheck": {
+            "Command": ["CMD-SHELL", format!("curl -fsk https://localhost:{port}{health} || exit 1")],
+            "Interval": 30,
+            "Timeout": 5,
+            "Retries": 3,
+            "StartPeriod": 60,
+        },
+        "LinuxParameters": { "InitProcessEnabled": true },
+    });
+    if !wiring.secrets.is_empty() {
+        container["Secrets"] = json!(wiring.secrets);
+    }
+    if let Some(Setting::String(command)) = settings.value("command") {
+        container["Command"] = json!(command.split_whitespace().collect::<Vec<_>>());
+    }
+    if settings.on("logging") {
+        container["LogConfiguration"] = json!({
+            "LogDriver": "awslogs",
+            "Options": {
+                "awslogs-group": reference(&log_group),
+                "awslogs-region": reference("AWS::Region"),
+                "awslogs-stream-prefix": service.name,
+            },
+        });
+    }
+    let memory_mib = match settings.value("memory") {
+        Some(Setting::Size(bytes)) => bytes >> 20,
+        _ => 2048,
+    };
+    let architecture = if text(settings, "platform", "x86_64") == "arm64" { "ARM64" } else { "X86_64" };
+    let task = id("TaskDefinition");
+    lowering.add(
+        &task,
+        Resource::new(
+            "AWS::ECS::TaskDefinition",
+            json!({
+                "Family": lowering.name(&[&service.name]),
+                "Cpu": integer(settings, "cpu", 1024).to_string(),
+                "Memory": memory_mib.to_string(),
+                "NetworkMode": "awsvpc",
+                "RequiresCompatibilities": ["FARGATE"],
+                "RuntimePlatform": { "CpuArchitecture": architecture, "OperatingSystemFamily": "LINUX" },
+                "ExecutionRoleArn": get_att(&execution_role, "Arn"),
+                "TaskRoleArn": get_att(&task_role, "Arn"),
+                "Volumes": wiring.volumes,
+                "ContainerDefinitions": [container],
+            }),
+        ),
+    );
+    lowering.record_waivers(&task, service);
+
+    let (min, max, metric, target) = match settings.value("tasks") {
+        Some(Setting::Scaling { low, high, metric, target }) => (*low, *high, metric.clone(), *target),
+        _ => (2, 6, "cpu".to_string(), 70.0),
+    };
+    let routes = api::routes_to(lowering.program, service);
+    let mut properties = json!({
+        "ServiceName": lowering.name(&[&service.name]),
+        "Cluster": reference(CLUSTER),
+        "TaskDefinition": reference(&task),
+        "LaunchType": "FARGATE",
+        "PlatformVersion": "1.4.0",
+        "DesiredCount": min,
+        "NetworkConfiguration": { "AwsvpcConfiguration": {
+            "AssignPublicIp": if settings.on("public") { "ENABLED" } else { "DISABLED" },
+            "Subnets": network::private_subnets(lowering),
+            "SecurityGroups": [get_att(&security_group, "GroupId")],
+        } },
+        "DeploymentConfiguration": {
+            "DeploymentCircuitBreaker": { "Enable": true, "Rollback": true },
+            "MinimumHealthyPercent": 100,
+            "MaximumPercent": 200,
+        },
+        "AvailabilityZoneRebalancing": "ENABLED",
+        "PropagateTags": "SERVICE",
+        "EnableECSManagedTags": true,
+        "EnableExecuteCommand": settings.on("exec"),
+    });
+    let mut resource_depends = Vec::new();
+    if !routes.is_empty() {
+        properties["HealthCheckGracePeriodSeconds"] = json!(120);
+        properties["LoadBalancers"] = json!(routes
+            .iter()
+            .map(|api| json!({ "ContainerName": service.name, "ContainerPort": port, "TargetGroupArn": reference(&api::target_group_id(api, service)) }))
+            .collect::<Vec<_>>());
+        resource_depends = routes.iter().map(|api| api::listener_id(api, service)).collect();
+    }
+    let service_id = service_id(service);
+    let mut resource = Resource::new("AWS::ECS::Service", properties);
+    for dependency in resource_depends {
+        resource = resource.depends_on(&dependency);
+    }
+    lowering.add(&service_id, resource);
+    lowering.record_waivers(&service_id, service);
+
+    let scalable = id("ScalableTarget");
+    lowering.add(
+        &scalable,
+        Resource::new(
+            "AWS::ApplicationAutoScaling::ScalableTarget",
+            json!({
+                "ServiceNamespace": "ecs",
+                "ScalableDimension": "ecs:service:DesiredCount",
+                "ResourceId": sub(format!("service/${{{CLUSTER}}}/${{{service_id}.Name}}")),
+                "MinCapacity": min,
+                "MaxCapacity": max,
+            }),
+        ),
+    );
+    let predefined =
+        if metric == "memory" { "ECSServiceAverageMemoryUtilization" } else { "ECSServiceAverageCPUUtilization" };
+    lowering.add(
+        &id("ScalingPolicy"),
+        Resource::new(
+            "AWS::ApplicationAutoScaling::ScalingPolicy",
+            json!({
+                "PolicyName": lowering.name(&[&service.name, metric.as_str()]),
+                "PolicyType": "TargetTrackingScaling",
+                "ScalingTargetId": reference(&scalable),
+                "TargetTrackingScalingPolicyConfiguration": {
+                    "TargetValue": target,
+                    "PredefinedMetricSpecification": { "PredefinedMetricType": predefined },
+                    "ScaleInCooldown": 300,
+                    "ScaleOutCooldown": 60,
+                },
+            }),
+        ),
+    );
+}
+
+/// Environment, secrets, mounts, network paths and task-role statements for
+/// every component the service names.
+fn wire_data(lowering: &mut Lowering<'_>, service: &Component, wiring: &mut Wiring) {
+    let program = lowering.program;
+    let security_group = security_group_id(service);
+    for name in referenced(&service.settings, "connects") {
+        let Some(component) = program.component(name) else { continue };
+        match component.kind.as_str() {
+            "database" => {
+                let cluster = database::cluster_id(component);
+                let port = integer(&component.settings, "port", 5432);
+                wiring.env(env_name(name, "HOST"), get_att(&cluster, "Endpoint.Address"));
+                wiring.env(env_name(name, "PORT"), json!(port.to_string()));
+                wiring.env(env_name(name, "DATABASE"), json!(text(&component.settings, "name", "metadata")));
+                wiring.env(env_name(name, "USER"), json!(service.name));
+                if component.settings.on("iam_auth") {
+                    wiring.task_statements.push(json!({
+                        "Sid": format!("Connect{}", logical_id(name, "")),
+                        "Action": "rds-db:connect",
+                        "Effect": "Allow",
+                        "Resource": sub(format!("arn:${{AWS::Partition}}:rds-db:${{AWS::Region}}:${{AWS::AccountId}}:dbuser:${{{cluster}.DBClusterResourceId}}/{}", service.name)),
+                    }));
+                } else if let Some(secret) = database::credentials_secret(lowering, component) {
+                    for key in ["username", "password"] {
+                        wiring.secrets.push(json!({ "Name": env_name(name, &key.to_uppercase()), "ValueFrom": secret_field(secret, key) }));
+                    }
+                    wiring.secret_arns.push(secret_arn(secret, true));
+                }
+                let target = database::security_group_id(component);
+                network::allow(
+                    lowering,
+                    &target,
+                    &security_group,
+                    port,
+                    &format!("PostgreSQL from service {}", service.name),
+                );
+                network::allow_egress(lowering, &security_group, &target, port, &format!("PostgreSQL to {name}"));
+            }
+            "cache" => {
+                let group = cache::replication_group_id(component);
+                let port = integer(&component.settings, "port", 6379);
+                wiring.env(env_name(name, "HOST"), get_att(&group, "PrimaryEndPoint.Address"));
+                wiring.env(env_name(name, "READER_HOST"), get_att(&group, "ReaderEndPoint.Address"));
+                wiring.env(env_name(name, "PORT"), json!(port.to_string()));
+                wiring.env(env_name(name, "TLS"), json!("true"));
+                if let Some(Setting::Ref(auth)) = component.settings.value("auth") {
+                    if let Some(secret) = program.component(&auth.name) {
+                        let existing = database::existing(secret);
+                        wiring.secrets.push(json!({ "Name": env_name(name, "AUTH_TOKEN"), "ValueFrom": secret_field(existing, "token") }));
+                        wiring.secret_arns.push(secret_arn(existing, true));
+                    }
+                }
+                let target = cache::security_group_id(component);
+                network::allow(
+                    lowering,
+                    &target,
+                    &security_group,
+                    port,
+                    &format!("Redis (TLS) from service {}", service.name),
+                );
+                network::allow_egress(lowering, &security_group, &target, port, &format!("Redis (TLS) to {name}"));
+            }
+            _ => {}
+        }
+    }
+    for (setting, writes) in [("reads", false), ("writes", true)] {
+        for name in referenced(&service.settings, setting) {
+            let Some(component) = program.component(name) else { continue };
+            match component.kind.as_str() {
+                "stream" => {
+                    let stream = stream::stream_id(component);
+                    wiring.env(env_name(name, "STREAM"), reference(&stream));
+                    let actions: &[&str] = if writes {
+                        &[
+                            "kinesis:PutRecord",
+                            "kinesis:PutRecords",
+                            "kinesis:DescribeStreamSummary",
+                            "kinesis:ListShards",
+                        ]
+                    } else {
+                        &[
+                            "kinesis:GetRecords",
+                            "kinesis:GetShardIterator",
+                            "kinesis:DescribeStream",
+                            "kinesis:DescribeStreamSummary",
+                            "kinesis:ListShards",
+                            "kinesis:SubscribeToShard",
+                        ]
+                    };
+                    wiring.task_statements.push(json!({
+                        "Sid": format!("{}{}", if writes { "Write" } else { "Read" }, logical_id(name, "")),
+                        "Action": actions,
+                        "Effect": "Allow",
+                        "Resource": get_att(&stream, "Arn"),
+                    }));
+                    wiring.kms_via.push("kinesis");
+                }
+                "bucket" => {
+                    let bucket = bucket::bucket_id(component);
+                    wiring.env(env_name(name, "BUCKET"), reference(&bucket));
+                    let object_actions: &[&str] = if writes {
+                        &["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"]
+                    } else {
+                        &["s3:GetObject"]
+                    };
+                    wiring.task_statements.push(json!({
+                        "Sid": format!("{}{}Objects", if writes { "Write" } else { "Read" }, logical_id(name, "")),
+                        "Action": object_actions,
+                        "Effect": "Allow",
+                        "Resource": sub(format!("${{{bucket}.Arn}}/*")),
+                    }));
+                    wiring.task_statements.push(json!({
+                        "Sid": format!("List{}{}", logical_id(name, ""), if writes { "ForWrites" } else { "" }),
+                        "Action": "s3:ListBucket",
+                        "Effect": "Allow",
+                        "Resource": get_att(&bucket, "Arn"),
+                    }));
+                    wiring.kms_via.push("s3");
+                }
+                _ => {}
+            }
+        }
+    }
+    for mount in service.settings.all("mount") {
+        let Setting::Mount { storage: storage_name, path } = &mount.value else { continue };
+        let Some(component) = program.component(&storage_name.name) else { continue };
+        let file_system = storage::file_system_id(component);
+        let access_point = storage::access_point_id(component);
+        wiring.volumes.push(json!({
+            "Name": component.name,
+            "EFSVolumeConfiguration": {
+                "FilesystemId": reference(&file_system),
+                "TransitEncryption": "ENABLED",
+                "AuthorizationConfig": { "AccessPointId": reference(&access_point), "IAM": "ENABLED" },
+            },
+        }));
+        wiring.mount_points.push(json!({ "SourceVolume": component.name, "ContainerPath": path, "ReadOnly": false }));
+        wiring.env(env_name(&component.name, "PATH"), json!(path));
+        wiring.task_statements.push(json!({
+            "Sid": format!("Mount{}", logical_id(&component.name, "")),
+            "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+            "Effect": "Allow",
+            "Resource": get_att(&file_system, "Arn"),
+            "Condition": { "StringEquals": { "elasticfilesystem:AccessPointArn": get_att(&access_point, "Arn") } },
+        }));
+        let target = storage::security_group_id(component);
+        network::allow(lowering, &target, &security_group, 2049, &format!("NFS (TLS) from service {}", service.name));
+        network::allow_egress(lowering, &security_group, &target, 2049, &format!("NFS (TLS) to {}", component.name));
+    }
+}
+
+/// `ARN:json-key::` — an ECS secret taken from one key of a JSON secret.
+fn secret_field(secret: &str, key: &str) -> Value {
+    sub(format!("arn:${{AWS::Partition}}:secretsmanager:${{AWS::Region}}:${{AWS::AccountId}}:secret:{secret}:{key}::"))
+}
+
+fn execution_policy(lowering: &mut Lowering<'_>, service: &Component, role: &str, log_group: &str, wiring: &Wiring) {
+    let mut statements = vec![
+        json!({
+            "Sid": "EcrAuthorization",
+            "Action": "ecr:GetAuthorizationToken",
+            "Effect": "Allow",
+            "Resource": "*",
+        }),
+        json!({
+            "Sid": "PullImagesOfThisAccount",
+            "Action": ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+            "Effect": "Allow",
+            "Resource": sub("arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*"),
+        }),
+        json!({
+            "Sid": "WriteContainerLogs",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Effect": "Allow",
+            "Resource": get_att(log_group, "Arn"),
+        }),
+    ];
+    if !wiring.secret_arns.is_empty() {
+        statements.push(json!({
+            "Sid": "ReadInjectedSecrets",
+            "Action": "secretsmanager:GetSecretValue",
+            "Effect": "Allow",
+            "Resource": wiring.secret_arns,
+        }));
+        statements.push(json!({
+            "Sid": "DecryptInjectedSecrets",
+            "Action": "kms:Decrypt",
+            "Effect": "Allow",
+            "Resource": lowering.key_arn(),
+            "Condition": { "StringEquals": { "kms:ViaService": sub("secretsmanager.${AWS::Region}.amazonaws.com") } },
+        }));
+    }
+    lowering.add(
+        &logical_id(&service.name, "ExecutionPolicy"),
+        Resource::new(
+            "AWS::IAM::ManagedPolicy",
+            json!({
+                "Description": format!(
+                    "service {}: start tasks. ecr:GetAuthorizationToken has no resource-level permissions, so its resource is `*`; image pulls are limited to this account's repositories because the image is a deploy-time parameter",
+                    service.name
+                ),
+                "Roles": [reference(role)],
+                "PolicyDocument": { "Version": "2012-10-17", "Statement": statements },
+            }),
+        ),
+    );
+}
+
+fn task_policy(lowering: &mut Lowering<'_>, service: &Component, role: &str, wiring: &mut Wiring) {
+    let mut statements = std::mem::take(&mut wiring.task_statements);
+    wiring.kms_via.sort_unstable();
+    wiring.kms_via.dedup();
+    if !wiring.kms_via.is_empty() {
+        let via: Vec<Value> =
+            wiring.kms_via.iter().map(|s| sub(format!("{s}.${{AWS::Region}}.amazonaws.com"))).collect();
+        statements.push(json!({
+            "Sid": "UseKeyThroughItsServices",
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+            "Effect": "Allow",
+            "Resource": lowering.key_arn(),
+            "Condition": { "StringEquals": { "kms:ViaService": via } },
+        }));
+    }
+    for (n, grant) in service.settings.all("grant").enumerate() {
+        if let Setting::Grant { actions, resources } = &grant.value {
+            statements.push(json!({ "Sid": format!("DeclaredGrant{}", n + 1), "Action": actions, "Effect": "Allow", "Resource": resources }));
+        }
+    }
+    if statements.is_empty() {
+        return;
+    }
+    lowering.add(
+        &logical_id(&service.name, "TaskPolicy"),
+        Resource::new(
+            "AWS::IAM::ManagedPolicy",
+            json!({
+                "Description": format!("service {}: derived from what it connects to, reads, writes and mounts", service.name),
+                "Roles": [reference(role)],
+                "PolicyDocument": { "Version": "2012-10-17", "Statement": statements },
+            }),
+        ),
+    );
+}

@@ -1,0 +1,170 @@
+//! The CloudFormation template model. Intrinsic functions are values of
+//! [`Fn`], serialized to their JSON form (`{"Ref": ...}`), never strings
+//! pasted together. Maps keep insertion order, and the lowering inserts in a
+//! fixed order, so the same program always gives the same bytes.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// CloudFormation's intrinsic functions, as medc uses them.
+#[derive(Clone, Debug, Serialize)]
+pub enum Fn {
+    #[serde(rename = "Ref")]
+    Ref(String),
+    #[serde(rename = "Fn::GetAtt")]
+    GetAtt([String; 2]),
+    #[serde(rename = "Fn::Sub")]
+    Sub(String),
+    #[serde(rename = "Fn::Join")]
+    Join(String, Vec<Value>),
+    #[serde(rename = "Fn::Select")]
+    Select(u32, Box<Value>),
+    #[serde(rename = "Fn::GetAZs")]
+    GetAZs(String),
+    #[serde(rename = "Fn::Equals")]
+    Equals([Value; 2]),
+    #[serde(rename = "Fn::Cidr")]
+    Cidr(Value, u32, u32),
+}
+
+impl From<Fn> for Value {
+    fn from(function: Fn) -> Value {
+        serde_json::to_value(function).unwrap_or(Value::Null)
+    }
+}
+
+/// `{"Ref": name}`
+pub fn reference(name: &str) -> Value {
+    Fn::Ref(name.to_string()).into()
+}
+
+/// `{"Fn::GetAtt": [resource, attribute]}`
+pub fn get_att(resource: &str, attribute: &str) -> Value {
+    Fn::GetAtt([resource.to_string(), attribute.to_string()]).into()
+}
+
+/// `{"Fn::Sub": text}`
+pub fn sub(text: impl Into<String>) -> Value {
+    Fn::Sub(text.into()).into()
+}
+
+/// The availability zone with this index in the region, never hard-coded.
+pub fn availability_zone(index: u32) -> Value {
+    Fn::Select(index, Box::new(Fn::GetAZs(String::new()).into())).into()
+}
+
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+pub enum Policy {
+    Delete,
+    Retain,
+    Snapshot,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Resource {
+    #[serde(rename = "Type")]
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deletion_policy: Option<Policy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_replace_policy: Option<Policy>,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub metadata: Map<String, Value>,
+    pub properties: Map<String, Value>,
+}
+
+impl Resource {
+    pub fn new(kind: &'static str, properties: Value) -> Self {
+        let properties = match properties {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        Resource {
+            kind,
+            depends_on: Vec::new(),
+            deletion_policy: None,
+            update_replace_policy: None,
+            metadata: Map::new(),
+            properties,
+        }
+    }
+
+    pub fn depends_on(mut self, logical_id: &str) -> Self {
+        self.depends_on.push(logical_id.to_string());
+        self
+    }
+
+    /// Both the deletion and the update-replace policy.
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.deletion_policy = Some(policy);
+        self.update_replace_policy = Some(policy);
+        self
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Parameter {
+    #[serde(rename = "Type")]
+    pub kind: &'static str,
+    pub description: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_pattern: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub constraint_description: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Output {
+    pub description: String,
+    pub value: Value,
+    pub export: Export,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Export {
+    pub name: Value,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Rule {
+    pub assertions: Vec<Assertion>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Assertion {
+    pub assert: Value,
+    pub assert_description: String,
+}
+
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Template {
+    #[serde(rename = "AWSTemplateFormatVersion")]
+    pub format_version: &'static str,
+    pub description: String,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub metadata: Map<String, Value>,
+    pub parameters: indexmap::IndexMap<String, Parameter>,
+    pub rules: indexmap::IndexMap<String, Rule>,
+    pub resources: indexmap::IndexMap<String, Resource>,
+    pub outputs: indexmap::IndexMap<String, Output>,
+}
+
+impl Template {
+    /// Pretty JSON with a final newline: the bytes `medc build` writes.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+}
