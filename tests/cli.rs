@@ -192,3 +192,43 @@ fn stdlib_is_printed() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.contains("kind database <") && text.contains("setting backup < type duration  default 7d"));
 }
+
+#[test]
+fn build_writes_the_template_next_to_the_input_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("pipeline.medimg");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/minimal.medimg"), &input).unwrap();
+    medc().arg("build").arg(&input).assert().code(0);
+    let written = std::fs::read_to_string(dir.path().join("pipeline.template.json")).unwrap();
+    let template: Value = serde_json::from_str(&written).unwrap();
+    assert_eq!(template["AWSTemplateFormatVersion"], "2010-09-09");
+}
+
+#[test]
+fn build_writes_where_asked_and_to_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    medc().args(["build", "examples/medimg.medimg", "-o"]).arg(&out).assert().code(0);
+    let file = std::fs::read(&out).unwrap();
+    let stdout = medc().args(["build", "examples/medimg.medimg", "-o", "-"]).output().unwrap();
+    assert_eq!(stdout.status.code(), Some(0));
+    assert_eq!(stdout.stdout, file, "the same program gives the same bytes, wherever they go");
+}
+
+#[test]
+fn build_writes_nothing_when_the_program_has_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    std::fs::write(&out, "previous template").unwrap();
+    medc().args(["build", BAD, "-o"]).arg(&out).assert().code(1);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous template", "the old file is untouched");
+    let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(leftovers, 1, "no temporary file is left behind");
+}
+
+#[test]
+fn build_reports_an_unwritable_destination() {
+    let output = medc().args(["build", "examples/minimal.medimg", "-o", "no/such/dir/out.json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot write `no/such/dir/out.json`"));
+}

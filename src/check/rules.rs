@@ -88,7 +88,8 @@ fn tags(program: &Program, findings: &mut Vec<Finding>) {
             return;
         }
         let why = match bad {
-            Some(c) => format!("`{}` is not allowed in a tag", c.escape_default()),
+            Some(c) if c.is_control() => format!("`{}` is not allowed in a tag", c.escape_default()),
+            Some(c) => format!("`{c}` is not allowed in a tag"),
             None => format!("{count} characters; at most {limit}"),
         };
         findings.push(Finding {

@@ -58,6 +58,8 @@ struct Wiring {
     environment: Vec<Value>,
     secrets: Vec<Value>,
     secret_arns: Vec<Value>,
+    /// Customer-managed keys the injected secrets are encrypted with.
+    secret_keys: Vec<Value>,
     volumes: Vec<Value>,
     mount_points: Vec<Value>,
     task_statements: Vec<Value>,
@@ -65,6 +67,17 @@ struct Wiring {
 }
 
 impl Wiring {
+    /// Notes the customer-managed key a secret declares, if any.
+    fn secret_key(&mut self, lowering: &mut Lowering<'_>, secret: &Component) {
+        if secret.settings.get("key").is_some() {
+            let key =
+                lowering.string(&secret.settings, "key", "ARN of the KMS key an existing secret is encrypted with");
+            if !self.secret_keys.contains(&key) {
+                self.secret_keys.push(key);
+            }
+        }
+    }
+
     fn env(&mut self, name: String, value: Value) {
         self.environment.push(json!({ "Name": name, "Value": value }));
     }
@@ -301,6 +314,11 @@ fn wire_data(lowering: &mut Lowering<'_>, service: &Component, wiring: &mut Wiri
                         wiring.secrets.push(json!({ "Name": env_name(name, &key.to_uppercase()), "ValueFrom": secret_field(secret, key) }));
                     }
                     wiring.secret_arns.push(secret_arn(secret, true));
+                    if let Some(Setting::Ref(credentials)) = component.settings.value("credentials") {
+                        if let Some(secret) = program.component(&credentials.name) {
+                            wiring.secret_key(lowering, secret);
+                        }
+                    }
                 }
                 let target = database::security_group_id(component);
                 network::allow(
@@ -324,6 +342,7 @@ fn wire_data(lowering: &mut Lowering<'_>, service: &Component, wiring: &mut Wiri
                         let existing = database::existing(secret);
                         wiring.secrets.push(json!({ "Name": env_name(name, "AUTH_TOKEN"), "ValueFrom": secret_field(existing, "token") }));
                         wiring.secret_arns.push(secret_arn(existing, true));
+                        wiring.secret_key(lowering, secret);
                     }
                 }
                 let target = cache::security_group_id(component);
@@ -458,13 +477,18 @@ fn execution_policy(lowering: &mut Lowering<'_>, service: &Component, role: &str
             "Effect": "Allow",
             "Resource": wiring.secret_arns,
         }));
-        statements.push(json!({
-            "Sid": "DecryptInjectedSecrets",
-            "Action": "kms:Decrypt",
-            "Effect": "Allow",
-            "Resource": lowering.key_arn(),
-            "Condition": { "StringEquals": { "kms:ViaService": sub("secretsmanager.${AWS::Region}.amazonaws.com") } },
-        }));
+        // Secrets under the AWS managed key need no KMS permission; those
+        // under a customer-managed key name it, and may be decrypted with it
+        // only through Secrets Manager.
+        if !wiring.secret_keys.is_empty() {
+            statements.push(json!({
+                "Sid": "DecryptInjectedSecrets",
+                "Action": "kms:Decrypt",
+                "Effect": "Allow",
+                "Resource": wiring.secret_keys,
+                "Condition": { "StringEquals": { "kms:ViaService": sub("secretsmanager.${AWS::Region}.amazonaws.com") } },
+            }));
+        }
     }
     lowering.add(
         &logical_id(&service.name, "ExecutionPolicy"),

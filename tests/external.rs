@@ -1,0 +1,70 @@
+//! The external checkers, over every template the cases produce: cfn-lint
+//! must report nothing, checkov no failed check (a waiver in the source is
+//! the only skip, with its reason). `scripts/test` installs both from PyPI
+//! into .venv at pinned versions; `MEDC_TOOLS_DIR` points at them.
+
+use medc::source::SourceFile;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn tool(name: &str) -> PathBuf {
+    let dir = std::env::var_os("MEDC_TOOLS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin"));
+    let path = dir.join(name);
+    assert!(path.exists(), "{} is not installed; run `bash scripts/test`, which installs it", path.display());
+    path
+}
+
+/// Builds every compiling program into `dir`, returning the template paths.
+fn templates(dir: &Path) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut written = Vec::new();
+    for folder in ["examples", "tests/cases/ok", "tests/cases/waived", "tests/cases/warn"] {
+        let mut entries: Vec<PathBuf> =
+            std::fs::read_dir(root.join(folder)).unwrap().map(|e| e.unwrap().path()).collect();
+        entries.sort();
+        for path in entries.into_iter().filter(|p| p.extension().is_some_and(|e| e == "medimg")) {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let checked = medc::check_file(&SourceFile::new(path.display().to_string(), text)).unwrap();
+            let template = medc::lower::lower(&checked.program.unwrap()).to_json();
+            let name = format!("{}-{}.json", folder.replace('/', "-"), path.file_stem().unwrap().to_string_lossy());
+            let out = dir.join(name);
+            std::fs::write(&out, template).unwrap();
+            written.push(out);
+        }
+    }
+    written
+}
+
+#[test]
+fn cfn_lint_reports_nothing_on_any_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = templates(dir.path());
+    assert!(files.len() > 20);
+    let output = Command::new(tool("cfn-lint")).args(&files).output().unwrap();
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && report.trim().is_empty(),
+        "cfn-lint findings:\n{report}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn checkov_fails_no_check_on_any_template() {
+    let dir = tempfile::tempdir().unwrap();
+    templates(dir.path());
+    let output = Command::new(tool("checkov"))
+        .args(["--directory"])
+        .arg(dir.path())
+        .args(["--framework", "cloudformation", "--compact", "--quiet", "--output", "json"])
+        .env("BC_SKIP_MAPPING", "TRUE")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("checkov output:\n{text}"));
+    let summary = if report.is_array() { report[0]["summary"].clone() } else { report["summary"].clone() };
+    assert_eq!(summary["failed"], 0, "checkov failures:\n{text}");
+    assert!(summary["passed"].as_u64().unwrap_or(0) > 1000, "{summary}");
+}

@@ -1,0 +1,455 @@
+//! The emitted CloudFormation: golden snapshots of the examples, and
+//! assertions on the parsed JSON of every template the cases produce, so a
+//! regression fails with a message that names the property, not only as a
+//! snapshot diff.
+
+use medc::source::SourceFile;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn build(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    let checked = medc::check_file(&SourceFile::new(path.display().to_string(), text)).unwrap();
+    assert!(!checked.has_errors(), "{} has errors", path.display());
+    medc::lower::lower(&checked.program.unwrap()).to_json()
+}
+
+fn template(relative: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    serde_json::from_str(&build(&path)).unwrap()
+}
+
+/// Every program that compiles: the examples and the accepted and waived cases.
+fn every_program() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    for dir in ["examples", "tests/cases/ok", "tests/cases/waived", "tests/cases/warn"] {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(root.join(dir)).unwrap().map(|e| e.unwrap().path()).collect();
+        found.retain(|p| p.extension().is_some_and(|e| e == "medimg"));
+        found.sort();
+        paths.extend(found);
+    }
+    paths
+}
+
+fn resources<'a>(template: &'a Value, kind: &'a str) -> impl Iterator<Item = (&'a String, &'a Value)> + 'a {
+    template["Resources"].as_object().unwrap().iter().filter(move |(_, r)| r["Type"] == kind)
+}
+
+fn key_arn() -> Value {
+    serde_json::json!({ "Fn::GetAtt": ["PipelineKey", "Arn"] })
+}
+
+#[test]
+fn golden_templates() {
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+    insta::glob!(examples, "*.medimg", |path| insta::assert_snapshot!(build(path)));
+}
+
+#[test]
+fn the_same_program_gives_the_same_bytes() {
+    for path in every_program() {
+        assert_eq!(build(&path), build(&path), "{}", path.display());
+    }
+}
+
+#[test]
+fn every_store_is_encrypted_with_the_pipeline_key() {
+    let t = template("examples/medimg.medimg");
+    let key = key_arn();
+    for (id, r) in resources(&t, "AWS::RDS::DBCluster") {
+        assert_eq!(r["Properties"]["StorageEncrypted"], true, "{id}");
+        assert_eq!(r["Properties"]["KmsKeyId"], key, "{id}");
+    }
+    for (id, r) in resources(&t, "AWS::RDS::DBInstance") {
+        assert_eq!(r["Properties"]["PerformanceInsightsKMSKeyId"], key, "{id}");
+    }
+    for (id, r) in resources(&t, "AWS::EFS::FileSystem") {
+        assert_eq!(r["Properties"]["Encrypted"], true, "{id}");
+        assert_eq!(r["Properties"]["KmsKeyId"], key, "{id}");
+    }
+    for (id, r) in resources(&t, "AWS::ElastiCache::ReplicationGroup") {
+        assert_eq!(r["Properties"]["AtRestEncryptionEnabled"], true, "{id}");
+        assert_eq!(r["Properties"]["KmsKeyId"], key, "{id}");
+        assert_eq!(r["Properties"]["TransitEncryptionEnabled"], true, "{id}");
+        assert_eq!(r["Properties"]["TransitEncryptionMode"], "required", "{id}");
+    }
+    for (id, r) in resources(&t, "AWS::Kinesis::Stream") {
+        assert_eq!(r["Properties"]["StreamEncryption"]["KeyId"], key, "{id}");
+    }
+    for (id, r) in resources(&t, "AWS::S3::Bucket").filter(|(id, _)| *id != "LogBucket") {
+        let rule = &r["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0];
+        assert_eq!(rule["ServerSideEncryptionByDefault"]["KMSMasterKeyID"], key, "{id}");
+    }
+    for (id, r) in resources(&t, "AWS::Logs::LogGroup") {
+        assert_eq!(r["Properties"]["KmsKeyId"], key, "log group {id}");
+    }
+    for (id, r) in resources(&t, "AWS::SNS::Topic") {
+        assert_eq!(r["Properties"]["KmsMasterKeyId"], key, "{id}");
+    }
+    for (id, r) in resources(&t, "AWS::Backup::BackupVault") {
+        assert_eq!(r["Properties"]["EncryptionKeyArn"], key, "{id}");
+    }
+    let keys: Vec<_> = resources(&t, "AWS::KMS::Key").collect();
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].1["Properties"]["EnableKeyRotation"], true);
+    let policy = keys[0].1["Properties"]["KeyPolicy"].to_string();
+    assert!(policy.contains("logs.sa-east-1.amazonaws.com"), "the key policy admits CloudWatch Logs");
+}
+
+#[test]
+fn secrets_are_referenced_never_created() {
+    for path in every_program() {
+        let text = build(&path);
+        assert!(!text.contains("AWS::SecretsManager::Secret"), "{} creates a secret", path.display());
+    }
+    let t = template("examples/medimg.medimg");
+    let cluster = &t["Resources"]["AuroraCluster"]["Properties"];
+    assert_eq!(cluster["MasterUsername"], "{{resolve:secretsmanager:medimg/aurora-admin:SecretString:username}}");
+    assert_eq!(cluster["MasterUserPassword"], "{{resolve:secretsmanager:medimg/aurora-admin:SecretString:password}}");
+    let redis = &t["Resources"]["QueueReplicationGroup"]["Properties"];
+    assert_eq!(redis["AuthToken"], "{{resolve:secretsmanager:medimg/redis-auth:SecretString:token}}");
+}
+
+/// Every string in a JSON value, wherever it is.
+fn strings(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+        Value::Object(map) => map.iter().for_each(|(k, v)| {
+            out.push(k.clone());
+            strings(v, out)
+        }),
+        _ => {}
+    }
+}
+
+#[test]
+fn no_availability_zone_is_hard_coded() {
+    for path in every_program() {
+        let t: Value = serde_json::from_str(&build(&path)).unwrap();
+        let mut all = Vec::new();
+        strings(&t, &mut all);
+        let zone = all.iter().find(|s| {
+            let s = s.as_str();
+            s.len() > 2 && s.starts_with(|c: char| c.is_ascii_lowercase()) && s.split('-').count() == 3 && {
+                let last = s.rsplit('-').next().unwrap_or_default();
+                last.len() == 2 && last.as_bytes()[0].is_ascii_digit() && last.as_bytes()[1].is_ascii_lowercase()
+            }
+        });
+        assert_eq!(zone, None, "{} hard-codes a zone", path.display());
+        for (id, r) in t["Resources"].as_object().unwrap() {
+            if let Some(az) = r["Properties"].get("AvailabilityZone") {
+                assert!(az.to_string().contains("Fn::GetAZs"), "{id}: {az}");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_name_carries_the_environment_suffix() {
+    const NAMES: &[&str] = &[
+        "BucketName",
+        "DBClusterIdentifier",
+        "DBInstanceIdentifier",
+        "ReplicationGroupId",
+        "Name",
+        "ClusterName",
+        "ServiceName",
+        "Family",
+        "TopicName",
+        "AlarmName",
+        "LogGroupName",
+        "AliasName",
+        "BackupVaultName",
+        "PolicyName",
+    ];
+    for path in every_program() {
+        let t: Value = serde_json::from_str(&build(&path)).unwrap();
+        for (id, r) in t["Resources"].as_object().unwrap() {
+            let properties = &r["Properties"];
+            for name in NAMES {
+                // A VPC endpoint's ServiceName names an AWS service, not a resource.
+                // A parameter group's Family names an engine, not a resource.
+                let names_a_resource = match *name {
+                    "ServiceName" => r["Type"] == "AWS::ECS::Service",
+                    "Family" => r["Type"] == "AWS::ECS::TaskDefinition",
+                    _ => true,
+                };
+                if !names_a_resource {
+                    continue;
+                }
+                if let Some(value) = properties.get(*name) {
+                    // A Kinesis stream's Name, a bucket's BucketName... all through Fn::Sub.
+                    let text = value.to_string();
+                    // A reference to another resource of the template carries that one's name.
+                    // So does a name AWS derives from a resource's id (API Gateway's
+                    // execution-log group).
+                    let refers = value["Ref"].as_str().is_some_and(|r| t["Resources"].get(r).is_some())
+                        || t["Resources"].as_object().unwrap().keys().any(|k| text.contains(&format!("${{{k}}}")));
+                    assert!(
+                        refers || text.contains("${EnvironmentSuffix}"),
+                        "{}: {id}.{name} = {text}",
+                        path.display()
+                    );
+                }
+            }
+            if let Some(plan) = properties.get("BackupPlan") {
+                assert!(plan["BackupPlanName"].to_string().contains("${EnvironmentSuffix}"), "{id}");
+            }
+        }
+    }
+}
+
+#[test]
+fn iam_is_least_privilege() {
+    for path in every_program() {
+        let t: Value = serde_json::from_str(&build(&path)).unwrap();
+        assert_eq!(resources(&t, "AWS::IAM::Policy").count(), 0, "{}: no inline policies", path.display());
+        for (id, r) in resources(&t, "AWS::IAM::Role") {
+            assert!(r["Properties"].get("Policies").is_none(), "{}: role {id} has inline policies", path.display());
+        }
+        let declared_grants = std::fs::read_to_string(&path).unwrap().contains("grant ");
+        let waived = t["Metadata"]["medc"]["Waivers"].to_string().contains("MEDC-1016");
+        for (id, r) in resources(&t, "AWS::IAM::ManagedPolicy") {
+            for statement in r["Properties"]["PolicyDocument"]["Statement"].as_array().unwrap() {
+                let keys: Vec<&String> = statement.as_object().unwrap().keys().collect();
+                let action = keys.iter().position(|k| *k == "Action").unwrap();
+                let effect = keys.iter().position(|k| *k == "Effect").unwrap();
+                assert!(action < effect, "{id}: Action is written before Effect");
+                let actions: Vec<String> = match &statement["Action"] {
+                    Value::String(a) => vec![a.clone()],
+                    Value::Array(a) => a.iter().map(|v| v.as_str().unwrap().to_string()).collect(),
+                    other => panic!("{id}: action {other}"),
+                };
+                for action in actions.iter().filter(|_| !waived) {
+                    assert!(!action.contains('*'), "{}: {id} grants the wildcard action {action}", path.display());
+                }
+                if statement["Resource"] == "*" {
+                    assert!(
+                        actions == ["ecr:GetAuthorizationToken"]
+                            || (declared_grants
+                                && statement["Sid"].as_str().is_some_and(|s| s.starts_with("DeclaredGrant"))),
+                        "{}: {id} uses resource * for {actions:?}",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn nothing_is_retained_unless_the_program_asks() {
+    for path in every_program() {
+        let text = build(&path);
+        assert!(!text.contains("\"Retain\""), "{} retains a resource", path.display());
+    }
+    let t = template("examples/medimg.medimg");
+    for (id, r) in t["Resources"].as_object().unwrap() {
+        if let Some(policy) = r.get("DeletionPolicy") {
+            assert_eq!(policy, "Delete", "{id}: the example is disposable");
+        }
+    }
+    assert_eq!(t["Resources"]["AuroraCluster"]["Properties"]["DeletionProtection"], false);
+}
+
+#[test]
+fn protected_stacks_snapshot_and_protect_their_data() {
+    let t = template("examples/minimal.medimg");
+    assert_eq!(t["Resources"]["AuroraCluster"]["DeletionPolicy"], "Snapshot");
+    assert_eq!(t["Resources"]["AuroraCluster"]["Properties"]["DeletionProtection"], true);
+    assert_eq!(t["Resources"]["AuroraCluster"]["Properties"]["BackupRetentionPeriod"], 7);
+    let instances: Vec<_> = resources(&t, "AWS::RDS::DBInstance").collect();
+    assert_eq!(instances.len(), 2, "a writer and a reader");
+    assert_ne!(instances[0].1["Properties"]["AvailabilityZone"], instances[1].1["Properties"]["AvailabilityZone"]);
+}
+
+#[test]
+fn nothing_is_public_by_default() {
+    let t = template("examples/medimg.medimg");
+    assert_eq!(resources(&t, "AWS::EC2::InternetGateway").count(), 0, "no internet gateway without `egress nat`");
+    assert_eq!(resources(&t, "AWS::EC2::NatGateway").count(), 0);
+    for (id, r) in resources(&t, "AWS::ECS::Service") {
+        assert_eq!(
+            r["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"], "DISABLED",
+            "{id}"
+        );
+    }
+    for (id, r) in resources(&t, "AWS::RDS::DBInstance") {
+        assert_eq!(r["Properties"]["PubliclyAccessible"], false, "{id}");
+    }
+    for (id, r) in resources(&t, "AWS::EC2::Subnet") {
+        assert_eq!(r["Properties"]["MapPublicIpOnLaunch"], false, "{id}");
+    }
+    for (id, r) in resources(&t, "AWS::S3::Bucket") {
+        let block = &r["Properties"]["PublicAccessBlockConfiguration"];
+        for setting in ["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"] {
+            assert_eq!(block[setting], true, "{id}.{setting}");
+        }
+        assert_eq!(r["Properties"]["OwnershipControls"]["Rules"][0]["ObjectOwnership"], "BucketOwnerEnforced", "{id}");
+    }
+    for (id, r) in resources(&t, "AWS::S3::BucketPolicy") {
+        let deny = &r["Properties"]["PolicyDocument"]["Statement"][0];
+        assert_eq!(deny["Effect"], "Deny", "{id}");
+        assert_eq!(deny["Condition"]["Bool"]["aws:SecureTransport"], false, "{id}: a JSON boolean, not a string");
+    }
+    let balancers: Vec<_> = resources(&t, "AWS::ElasticLoadBalancingV2::LoadBalancer").collect();
+    assert!(balancers.iter().all(|(_, r)| r["Properties"]["Scheme"] == "internal"));
+}
+
+#[test]
+fn declared_egress_adds_gateways_per_zone() {
+    let t = template("examples/nat-egress.medimg");
+    assert_eq!(resources(&t, "AWS::EC2::InternetGateway").count(), 1);
+    assert_eq!(resources(&t, "AWS::EC2::NatGateway").count(), 2);
+    assert_eq!(t["Metadata"]["medc"]["Waivers"][0]["Rule"], "MEDC-1018");
+}
+
+#[test]
+fn the_api_is_private_and_mutually_authenticated() {
+    let t = template("examples/medimg.medimg");
+    let api = &t["Resources"]["IngestRestApi"]["Properties"];
+    assert_eq!(api["DisableExecuteApiEndpoint"], true);
+    assert_eq!(api["EndpointConfiguration"]["Types"][0], "REGIONAL");
+    let domain = &t["Resources"]["IngestDomainName"]["Properties"];
+    assert_eq!(domain["SecurityPolicy"], "TLS_1_2");
+    assert_eq!(domain["MutualTlsAuthentication"]["TruststoreUri"], serde_json::json!({ "Ref": "TruststoreUri" }));
+    let methods: Vec<_> = resources(&t, "AWS::ApiGateway::Method").collect();
+    assert_eq!(methods.len(), 3);
+    for (id, m) in methods {
+        assert_eq!(m["Properties"]["AuthorizationType"], "AWS_IAM", "{id}");
+        assert_eq!(m["Properties"]["Integration"]["ConnectionType"], "VPC_LINK", "{id}");
+    }
+    let stage = &t["Resources"]["IngestStage"]["Properties"];
+    assert_eq!(stage["MethodSettings"][0]["DataTraceEnabled"], false);
+    assert_eq!(stage["MethodSettings"][0]["LoggingLevel"], "ERROR");
+    assert_eq!(stage["TracingEnabled"], true);
+    assert!(stage["AccessLogSetting"]["Format"].as_str().unwrap().contains("$context.identity.clientCert.subjectDN"));
+    assert!(stage.get("ClientCertificateId").is_some());
+    assert_eq!(resources(&t, "AWS::ApiGateway::Account").count(), 1);
+    assert_eq!(resources(&t, "AWS::WAFv2::WebACLAssociation").count(), 1);
+}
+
+#[test]
+fn the_service_is_hardened_and_resilient() {
+    let t = template("examples/medimg.medimg");
+    let task = &t["Resources"]["ProcessorTaskDefinition"]["Properties"];
+    let container = &task["ContainerDefinitions"][0];
+    assert_eq!(container["ReadonlyRootFilesystem"], true);
+    assert_eq!(container["User"], "1000:1000");
+    assert_eq!(container["LogConfiguration"]["LogDriver"], "awslogs");
+    let efs = task["Volumes"].as_array().unwrap().iter().find(|v| v.get("EFSVolumeConfiguration").is_some()).unwrap();
+    assert_eq!(efs["EFSVolumeConfiguration"]["TransitEncryption"], "ENABLED");
+    assert_eq!(efs["EFSVolumeConfiguration"]["AuthorizationConfig"]["IAM"], "ENABLED");
+    let service = &t["Resources"]["ProcessorService"]["Properties"];
+    assert_eq!(service["DesiredCount"], 2);
+    assert_eq!(
+        service["DeploymentConfiguration"]["DeploymentCircuitBreaker"],
+        serde_json::json!({ "Enable": true, "Rollback": true })
+    );
+    let scaling = &t["Resources"]["ProcessorScalableTarget"]["Properties"];
+    assert_eq!((scaling["MinCapacity"].as_u64(), scaling["MaxCapacity"].as_u64()), (Some(2), Some(6)));
+}
+
+#[test]
+fn every_alarm_notifies_the_topic() {
+    for path in every_program() {
+        let t: Value = serde_json::from_str(&build(&path)).unwrap();
+        for (id, alarm) in resources(&t, "AWS::CloudWatch::Alarm") {
+            let actions = alarm["Properties"]["AlarmActions"].as_array().unwrap();
+            assert_eq!(actions, &vec![serde_json::json!({ "Ref": "AlarmTopic" })], "{}: {id}", path.display());
+        }
+    }
+    let t = template("examples/medimg.medimg");
+    let alarms = resources(&t, "AWS::CloudWatch::Alarm").count();
+    assert!(alarms >= 12, "alarms for each component: {alarms}");
+    assert_eq!(resources(&t, "AWS::SNS::Subscription").count(), 1);
+}
+
+#[test]
+fn taggable_resources_carry_the_pipeline_tags() {
+    for path in every_program() {
+        let t: Value = serde_json::from_str(&build(&path)).unwrap();
+        for (id, r) in t["Resources"].as_object().unwrap() {
+            let kind = r["Type"].as_str().unwrap();
+            if medc::lower::UNTAGGABLE.contains(&kind) {
+                continue;
+            }
+            let p = &r["Properties"];
+            let tags = p
+                .get("Tags")
+                .or(p.get("FileSystemTags"))
+                .or(p.get("AccessPointTags"))
+                .or(p.get("BackupVaultTags"))
+                .or(p.get("BackupPlanTags"));
+            let text = tags.map(Value::to_string).unwrap_or_default();
+            for key in ["project", "environment", "compliance", "data-classification", "owner"] {
+                assert!(text.contains(&format!("\"{key}\"")), "{}: {id} ({kind}) lacks the {key} tag", path.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn the_template_refuses_other_regions() {
+    let t = template("examples/minimal.medimg");
+    let assertion = &t["Rules"]["DeployOnlyToDeclaredRegion"]["Assertions"][0]["Assert"];
+    assert_eq!(assertion, &serde_json::json!({ "Fn::Equals": [{ "Ref": "AWS::Region" }, "sa-east-1"] }));
+    assert_eq!(t["Parameters"]["EnvironmentSuffix"]["AllowedPattern"], medc::naming::SUFFIX_PATTERN);
+}
+
+#[test]
+fn outputs_are_the_ones_the_integration_tests_read() {
+    let t = template("examples/medimg.medimg");
+    let outputs = t["Outputs"].as_object().unwrap();
+    // `cfn-outputs/flat-outputs.json` maps each output key to its value.
+    let flat: serde_json::Map<String, Value> =
+        outputs.keys().map(|k| (k.clone(), Value::String(String::new()))).collect();
+    for key in [
+        "VpcId",
+        "DatabaseEndpoint",
+        "DatabaseSecretArn",
+        "EfsFileSystemId",
+        "RedisEndpoint",
+        "KinesisStreamName",
+        "EcsClusterName",
+        "ApiGatewayUrl",
+        "KmsKeyId",
+        "ResultsBucketName",
+        "ApiDomainName",
+        "AlarmTopicArn",
+    ] {
+        assert!(flat.contains_key(key), "flat-outputs.json lacks {key}");
+    }
+    for (key, output) in outputs {
+        assert!(output["Export"]["Name"].to_string().contains("${EnvironmentSuffix}"), "{key}'s export");
+    }
+}
+
+#[test]
+fn waivers_are_recorded_where_they_apply() {
+    let t = template("tests/cases/waived/MEDC-1007-multi-az.medimg");
+    assert_eq!(t["Metadata"]["medc"]["Waivers"][0]["Rule"], "MEDC-1007");
+    let cluster = &t["Resources"]["AuroraCluster"]["Metadata"]["medc"]["Waivers"][0];
+    assert_eq!(cluster["Rule"], "MEDC-1007");
+    assert!(cluster["Reason"].as_str().unwrap().contains("synthetic studies"));
+    let t = template("tests/cases/waived/MEDC-1017-no-public-exposure.medimg");
+    let skips = &t["Resources"]["AuroraInstance1"]["Metadata"]["checkov"]["skip"];
+    assert!(skips.to_string().contains("CKV_AWS_17") && skips.to_string().contains("waived in the source (MEDC-1017)"));
+}
+
+#[test]
+fn every_suppression_gives_its_reason() {
+    for path in every_program() {
+        let t: Value = serde_json::from_str(&build(&path)).unwrap();
+        for (id, r) in t["Resources"].as_object().unwrap() {
+            for skip in r["Metadata"]["checkov"]["skip"].as_array().into_iter().flatten() {
+                assert!(skip["comment"].as_str().is_some_and(|c| c.len() > 20), "{id}: {skip}");
+            }
+            for rule in r["Metadata"]["cdk_nag"]["rules_to_suppress"].as_array().into_iter().flatten() {
+                assert!(rule["reason"].as_str().is_some_and(|c| c.len() > 20), "{id}: {rule}");
+            }
+        }
+    }
+}
