@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 /// A half-open byte range `start..end` into one source file.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
 pub struct Span {
     pub start: usize,
     pub end: usize,

@@ -8,6 +8,7 @@
 use crate::diagnostics::{codes, Code};
 use crate::syntax::ast::{Block, Ident, LiteralKind, Term};
 use crate::types::{read_value, Expect, Type, Value};
+use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
 /// The standard library's source files, in the order `medc stdlib` prints them.
@@ -19,12 +20,12 @@ pub const FILES: &[(&str, &str)] = &[
     ("stdlib/operations.medimg", include_str!("../../stdlib/operations.medimg")),
 ];
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Schema {
     pub kinds: Vec<Kind>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Kind {
     pub name: String,
     pub doc: String,
@@ -43,7 +44,7 @@ pub struct Kind {
     pub settings: Vec<SettingDecl>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct SettingDecl {
     pub name: String,
     pub ty: Type,
@@ -52,6 +53,7 @@ pub struct SettingDecl {
     /// The default under `lifecycle disposable`, when it differs.
     pub disposable: Option<Value>,
     /// Must be written; the code to report when it is not.
+    #[serde(with = "code_ref::optional")]
     pub required: Option<&'static Code>,
     /// May be written more than once (`mount`, `grant`).
     pub repeat: bool,
@@ -63,7 +65,7 @@ pub struct SettingDecl {
     pub settings: Vec<SettingDecl>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Default {
     /// No default: the setting is absent unless written.
     None,
@@ -73,13 +75,14 @@ pub enum Default {
     Implicit,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Constraint {
     pub check: Check,
+    #[serde(with = "code_ref")]
     pub code: &'static Code,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub enum Check {
     Min(Value),
     Max(Value),
@@ -123,13 +126,34 @@ impl SettingDecl {
     }
 }
 
+/// The standard library compiled from `FILES`. Reading it is a JSON
+/// deserialization rather than a parse of the sources: parsing them took
+/// more than half of a `medc build` of the reference example. The test
+/// `compiled_schema_is_current` keeps it in step with the sources.
+const COMPILED: &str = include_str!("compiled.json");
+
 /// The schema, read on first use.
 pub fn schema() -> Result<&'static Schema, &'static str> {
     static SCHEMA: OnceLock<Result<Schema, String>> = OnceLock::new();
-    SCHEMA.get_or_init(load).as_ref().map_err(String::as_str)
+    SCHEMA
+        .get_or_init(|| serde_json::from_str(COMPILED).map_err(|e| format!("compiled schema: {e}")))
+        .as_ref()
+        .map_err(String::as_str)
 }
 
-fn load() -> Result<Schema, String> {
+/// The compiled schema's text, as `compiled.json` holds it.
+pub fn compile() -> Result<String, String> {
+    let schema = from_sources()?;
+    serde_json::to_string_pretty(&schema)
+        .map(|mut text| {
+            text.push('\n');
+            text
+        })
+        .map_err(|e| e.to_string())
+}
+
+/// Reads the standard library's sources into a schema.
+pub fn from_sources() -> Result<Schema, String> {
     let mut kinds = Vec::new();
     for (path, text) in FILES {
         let (_, block) = crate::syntax::parse_library(text).map_err(|e| format!("{path}: {e}"))?;
@@ -417,13 +441,64 @@ fn value_expectation(decl: &SettingDecl, bound: bool) -> Expect<'_> {
     Expect { setting: &decl.name, ty, unit: decl.unit, aliases: &[] }
 }
 
+/// Serializes a code reference as its text, and reads it back from the catalogue.
+mod code_ref {
+    use crate::diagnostics::{codes, Code};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(code: &&'static Code, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(code.code)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<&'static Code, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        codes::lookup(&text).ok_or_else(|| serde::de::Error::custom(format!("unknown code {text}")))
+    }
+
+    pub mod optional {
+        use crate::diagnostics::{codes, Code};
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(code: &Option<&'static Code>, serializer: S) -> Result<S::Ok, S::Error> {
+            match code {
+                Some(code) => serializer.serialize_some(code.code),
+                None => serializer.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<&'static Code>, D::Error> {
+            match Option::<String>::deserialize(deserializer)? {
+                None => Ok(None),
+                Some(text) => codes::lookup(&text)
+                    .map(Some)
+                    .ok_or_else(|| serde::de::Error::custom(format!("unknown code {text}"))),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The compiled schema is the sources' schema. After editing stdlib/,
+    /// regenerate it with `MEDC_UPDATE_STDLIB=1 cargo test compiled_schema`.
+    #[test]
+    fn compiled_schema_is_current() {
+        let fresh = compile().unwrap();
+        if std::env::var_os("MEDC_UPDATE_STDLIB").is_some() {
+            std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/src/stdlib/compiled.json"), &fresh).unwrap();
+            return;
+        }
+        assert!(
+            fresh == COMPILED,
+            "src/stdlib/compiled.json is out of date with stdlib/; run `MEDC_UPDATE_STDLIB=1 cargo test compiled_schema`"
+        );
+    }
+
     #[test]
     fn the_standard_library_loads() {
-        let schema = schema().unwrap();
+        let schema = from_sources().unwrap();
         assert!(schema.kind("database").is_some());
         let database = schema.kind("database").unwrap();
         let backup = database.setting("backup").unwrap();

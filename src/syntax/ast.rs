@@ -5,7 +5,7 @@
 
 use crate::span::Span;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ident {
     pub name: String,
     pub span: Span,
@@ -152,7 +152,7 @@ impl LiteralKind {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum TimeUnit {
     Seconds,
     Minutes,
@@ -161,7 +161,7 @@ pub enum TimeUnit {
 }
 
 /// A duration as written: an amount and a unit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Duration {
     pub amount: u64,
     pub unit: TimeUnit,

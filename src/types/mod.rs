@@ -9,7 +9,7 @@ use crate::syntax::ast::{Duration, Ident};
 use std::fmt;
 
 /// The type of a setting, as the standard library declares it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Type {
     /// `on` or `off`; a bare setting is `on`.
     Switch,
@@ -107,7 +107,7 @@ pub fn quoted_list(values: &[String]) -> String {
 }
 
 /// A typed value.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     Switch(bool),
     Integer(u64),
