@@ -55,6 +55,8 @@ pub fn lower(program: &Program) -> Template {
 pub struct Lowering<'p> {
     pub program: &'p Program,
     pub template: Template,
+    /// The tags of every taggable resource, as a `Tags` list.
+    tag_list: Value,
 }
 
 impl<'p> Lowering<'p> {
@@ -63,7 +65,14 @@ impl<'p> Lowering<'p> {
             "medc: HIPAA-compliant medical-imaging pipeline `{}` (compiled from .medimg; do not edit by hand)",
             program.name.name
         );
-        Lowering { program, template: Template { format_version: "2010-09-09", description, ..Template::default() } }
+        let mut lowering = Lowering {
+            program,
+            template: Template { format_version: "2010-09-09", description, ..Template::default() },
+            tag_list: Value::Null,
+        };
+        lowering.tag_list =
+            Value::Array(lowering.tags().into_iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect());
+        lowering
     }
 
     fn pipeline(&self) -> &str {
@@ -181,12 +190,9 @@ impl<'p> Lowering<'p> {
     /// Adds a resource, with the pipeline's tags when its type takes them.
     pub fn add(&mut self, logical_id: &str, mut resource: Resource) {
         if let Some((property, shape)) = tag_property(resource.kind) {
-            let tags = self.tags();
             let value = match shape {
-                TagShape::List => {
-                    Value::Array(tags.into_iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect())
-                }
-                TagShape::Map => Value::Object(tags.into_iter().collect()),
+                TagShape::List => self.tag_list.clone(),
+                TagShape::Map => Value::Object(self.tags().into_iter().collect()),
             };
             resource.properties.insert(property.into(), value);
         }
