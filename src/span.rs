@@ -20,11 +20,6 @@ impl Span {
         Span::new(self.start.min(other.start), self.end.max(other.end))
     }
 
-    /// Moves the span by `offset` bytes (for text parsed out of a larger file).
-    pub fn shifted(self, offset: usize) -> Span {
-        Span::new(self.start + offset, self.end + offset)
-    }
-
     pub fn len(self) -> usize {
         self.end - self.start
     }

@@ -136,7 +136,14 @@ const COMPILED: &str = include_str!("compiled.json");
 pub fn schema() -> Result<&'static Schema, &'static str> {
     static SCHEMA: OnceLock<Result<Schema, String>> = OnceLock::new();
     SCHEMA
-        .get_or_init(|| serde_json::from_str(COMPILED).map_err(|e| format!("compiled schema: {e}")))
+        .get_or_init(|| {
+            let schema: Schema = serde_json::from_str(COMPILED).map_err(|e| format!("compiled schema: {e}"))?;
+            if schema.kinds.iter().any(|k| k.name == "pipeline") {
+                Ok(schema)
+            } else {
+                Err("compiled schema: no `pipeline` kind".to_string())
+            }
+        })
         .as_ref()
         .map_err(String::as_str)
 }

@@ -41,29 +41,6 @@ pub enum Type {
 }
 
 impl Type {
-    /// The type's name as the standard library writes it.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Type::Switch => "switch",
-            Type::Integer => "integer",
-            Type::Decimal => "decimal",
-            Type::String => "string",
-            Type::Duration => "duration",
-            Type::Size => "size",
-            Type::Percent => "percent",
-            Type::Range => "range",
-            Type::Version => "version",
-            Type::Choice(_) => "choice",
-            Type::Ref(_) => "ref",
-            Type::Refs(_) => "refs",
-            Type::Scaling => "scaling",
-            Type::Mount(_) => "mount",
-            Type::Grant => "grant",
-            Type::Tags => "tags",
-            Type::Block => "block",
-        }
-    }
-
     /// What a value of the type looks like, for "expected ..." messages.
     pub fn expectation(&self) -> String {
         match self {
