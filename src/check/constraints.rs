@@ -18,15 +18,13 @@ pub fn check(program: &Program, schema: &Schema, source: &str, findings: &mut Ve
         };
         let owner = Owner::of(component, source);
         settings(&component.settings, &kind.settings, &owner, disposable, findings);
-        if let Some(route_kind) = schema.kind("api_route") {
-            for route in &component.routes {
-                let owner = Owner {
-                    description: format!("route `{} {}`", route.method, route.path),
-                    component: Some(component.name.clone()),
-                    source,
-                };
-                settings(&route.settings, &route_kind.settings, &owner, disposable, findings);
-            }
+        for route in &component.routes {
+            let owner = Owner {
+                description: format!("route `{} {}`", route.method, route.path),
+                component: Some(component.name.clone()),
+                source,
+            };
+            settings(&route.settings, schema.route_settings(), &owner, disposable, findings);
         }
     }
 }
@@ -83,7 +81,13 @@ fn violation(constraint: &Constraint, decl: &SettingDecl, setting: &Setting, own
         return None;
     }; // Quote the setting as written (`user root`, not `user 0`), on one line.
     let text = owner.source.get(span.range()).unwrap_or_default();
-    let written = format!("`{}`", text.split_whitespace().collect::<Vec<_>>().join(" "));
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A word standing for a value is shown with it: `user root` (user `0`).
+    let alias = decl.aliases.iter().find(|(word, value)| value.same(&setting.value) && text.ends_with(word.as_str()));
+    let written = match alias {
+        Some((_, value)) => format!("`{text}` ({} `{value}`)", setting.name),
+        None => format!("`{text}`"),
+    };
     let code = constraint.code;
     let (message, label) = match &constraint.check {
         Check::Forbid => {
@@ -180,7 +184,8 @@ fn help(constraint: &Constraint, decl: &SettingDecl, code: &Code, value: &Value)
             parts.push(format!("remove the line to get the secure default {default}"))
         }
         (_, Some(default)) => parts.push(format!("the default is {default}")),
-        _ => {}
+        // No default to fall back on: the setting's own doc says what it takes.
+        (_, None) => parts.push(format!("`{}`: {}", decl.name, decl.doc)),
     }
     if code.category == codes::Category::Compliance {
         if code.waivable {
@@ -224,5 +229,42 @@ fn forbid_help(setting: &str) -> String {
             "refer to an existing Secrets Manager entry instead: `secret db_admin < existing \"medimg/aurora-admin\" >` and `credentials db_admin`".into()
         }
         other => format!("remove `{other}`"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::Span;
+
+    /// Every secure default meets its own constraints: only written values
+    /// are checked at compile time, so a default that broke its rule would
+    /// otherwise pass unnoticed.
+    #[test]
+    fn every_default_meets_its_constraints() {
+        fn check_all(decls: &[SettingDecl], kind: &str, checked: &mut usize) {
+            for decl in decls {
+                check_all(&decl.settings, kind, checked);
+                let Default::Value(value) = &decl.default else { continue };
+                let setting = Setting {
+                    name: decl.name.clone(),
+                    value: value.clone(),
+                    origin: Origin::User(Span::default()),
+                    block: None,
+                };
+                let owner = Owner { description: kind.to_string(), component: None, source: "" };
+                for constraint in &decl.constraints {
+                    *checked += 1;
+                    let found = violation(constraint, decl, &setting, &owner);
+                    assert!(found.is_none(), "{kind}.{}'s default breaks {}", decl.name, constraint.code.code);
+                }
+            }
+        }
+        let schema = crate::stdlib::schema().unwrap();
+        let mut checked = 0;
+        for kind in &schema.kinds {
+            check_all(&kind.settings, &kind.name, &mut checked);
+        }
+        assert!(checked > 50, "{checked} constraints checked");
     }
 }

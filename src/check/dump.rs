@@ -19,7 +19,7 @@ pub fn program(program: &Program) -> String {
         }
     }
     for waiver in &program.waivers {
-        let _ = writeln!(out, "  waive {} {:?} ({:?})", waiver.code.code, waiver.reason, waiver.scope);
+        let _ = writeln!(out, "  waive {} {:?} in {}", waiver.code.code, waiver.reason, waiver.scope);
     }
     for waived in &program.waived {
         let _ =

@@ -10,7 +10,7 @@ use crate::diagnostics::{codes, Diagnostic, Label};
 use crate::span::Span;
 use crate::stdlib::{Default, Schema, SettingDecl};
 use crate::syntax::ast::Ident;
-use crate::types::Value;
+use crate::types::{Type, Value};
 
 pub fn elaborate(program: &mut Program, schema: &Schema, findings: &mut Vec<Finding>) {
     let pipeline_kind = schema.pipeline();
@@ -36,21 +36,15 @@ pub fn elaborate(program: &mut Program, schema: &Schema, findings: &mut Vec<Find
         let Some(kind) = schema.kind(&component.kind) else {
             continue;
         };
-        for decl in kind.settings.iter().filter(|d| d.required.is_some()) {
-            if component.settings.get(&decl.name).is_none() {
-                findings.push(missing_required(component, decl));
-            }
-        }
+        report_missing(component, &component.settings, &kind.settings, None, findings);
         fill(
             &mut component.settings,
             &kind.settings,
             disposable,
             Some((&program.name.name, &component.name, &mut implicit_secrets)),
         );
-        if let Some(route_kind) = schema.kind("api_route") {
-            for route in &mut component.routes {
-                fill(&mut route.settings, &route_kind.settings, disposable, None);
-            }
+        for route in &mut component.routes {
+            fill(&mut route.settings, schema.route_settings(), disposable, None);
         }
     }
     program.components.extend(implicit_secrets);
@@ -111,28 +105,53 @@ fn implicit_secret(pipeline: &str, component: &str, setting: &str) -> Component 
     }
 }
 
-fn missing_required(component: &Component, decl: &SettingDecl) -> Finding {
+/// Reports every required setting that is missing, inside written block
+/// settings too (`mtls < >` without its `truststore`).
+fn report_missing(
+    component: &Component,
+    settings: &Settings,
+    decls: &[SettingDecl],
+    within: Option<&Setting>,
+    findings: &mut Vec<Finding>,
+) {
+    for decl in decls {
+        match settings.get(&decl.name) {
+            None if decl.required.is_some() => findings.push(missing_required(component, decl, within)),
+            // A block switched on, with or without its block, needs the
+            // block's required settings (`mtls on` alone has no truststore).
+            Some(setting) if decl.ty == Type::Block && setting.value.as_switch() == Some(true) => {
+                let empty = Settings::default();
+                let block = setting.block.as_ref().unwrap_or(&empty);
+                report_missing(component, block, &decl.settings, Some(setting), findings);
+            }
+            Some(_) => {}
+            None => {}
+        }
+    }
+}
+
+fn missing_required(component: &Component, decl: &SettingDecl, within: Option<&Setting>) -> Finding {
     let code = decl.required.unwrap_or(&codes::MISSING_SETTING);
-    let message = if code.category == codes::Category::Compliance {
-        format!("{} has no `{}`: {}", super::describe(component), decl.name, code.title)
-    } else {
-        format!("{} needs `{}`", super::describe(component), decl.name)
+    let place = match within {
+        Some(block) => format!("`{}` of {}", block.name, super::describe(component)),
+        None => super::describe(component),
     };
-    let example = match decl.name.as_str() {
-        "mtls" => "mtls < truststore param TruststoreUri >".to_string(),
-        "image" => "image param ProcessorImage".to_string(),
-        "certificate" => "certificate param CertificateArn".to_string(),
-        "domain" => "domain \"imaging.example.org\"".to_string(),
-        "existing" => "existing \"medimg/aurora-admin\"".to_string(),
-        other => format!("{other} ..."),
+    let message = if code.category == codes::Category::Compliance {
+        format!("{place} has no `{}`: {}", decl.name, code.title)
+    } else {
+        format!("{place} needs `{}`", decl.name)
+    };
+    let span = match within.map(|block| block.origin) {
+        Some(Origin::User(span)) => span,
+        _ => component.head,
     };
     Finding {
         component: Some(component.name.clone()),
         diagnostic: Diagnostic::new(
             code,
             message,
-            Label::new(component.head, format!("`{}` is required: {}", decl.name, decl.doc)),
-            format!("add `{example}` to the block"),
+            Label::new(span, format!("`{}` is required here", decl.name)),
+            format!("add `{}`: {}", decl.name, decl.doc),
         ),
     }
 }

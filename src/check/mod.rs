@@ -11,7 +11,7 @@ mod resolve;
 pub mod rules;
 mod waivers;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{codes, Diagnostic};
 use crate::stdlib::Schema;
 use crate::syntax::ast;
 use model::Component;
@@ -43,7 +43,12 @@ pub fn check(ast: &ast::Program, schema: &Schema, source: &str) -> (Program, Vec
     elaborate::elaborate(&mut program, schema, &mut findings);
     references::check(&program, schema, &mut diagnostics);
     constraints::check(&program, schema, source, &mut findings);
-    rules::check(&program, schema, &mut findings);
+    rules::check(&program, &mut findings);
     waivers::apply(&mut program, findings, &mut diagnostics);
+    // Whether something is used is a judgement on a valid program: a setting
+    // rejected above would make what it names look unused.
+    if crate::diagnostics::has_errors(&diagnostics) {
+        diagnostics.retain(|d| d.code != &codes::UNUSED);
+    }
     (program, diagnostics)
 }

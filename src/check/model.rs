@@ -76,6 +76,15 @@ pub enum Scope {
     Component(String),
 }
 
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scope::Pipeline => f.write_str("the pipeline"),
+            Scope::Component(name) => write!(f, "`{name}`"),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Waiver {
     pub code: &'static Code,

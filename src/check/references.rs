@@ -53,7 +53,7 @@ pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnosti
                 "refer to it with `credentials` or `auth`, or remove it".to_string()
             } else {
                 format!(
-                    "let a service use it (`connects`, `reads`, `writes` or `mount` {}), or remove it",
+                    "let a service use `{}` (with `connects`, `reads`, `writes` or `mount`), or remove it",
                     component.name
                 )
             };

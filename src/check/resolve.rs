@@ -76,7 +76,7 @@ impl Resolver<'_> {
                 Some(Term::Word(word)) => {
                     let help = match closest(&word.name, kind.engines.iter().map(String::as_str)) {
                         Some(close) => format!("did you mean `{close}`?"),
-                        None => format!("`{}` offers {}", kind.name, quoted_list(&kind.engines)),
+                        None => format!("write `{} {} < ... >`", kind.name, kind.engines[0]),
                     };
                     self.diagnostics.push(Diagnostic::new(
                         &codes::UNKNOWN_ENGINE,
@@ -103,7 +103,9 @@ impl Resolver<'_> {
         }
         let mut name = engine.clone().unwrap_or_else(|| kind.name.clone());
         if let Some(Term::Word(word)) = terms.get(*pos) {
-            if kind.named {
+            // `database aurora` then `bucket s3 ...`: the block is missing,
+            // and `bucket` starts the next component rather than naming this one.
+            if kind.named && self.schema.component_kinds().all(|k| k.name != word.name) {
                 if !valid_name(&word.name) {
                     self.diagnostics.push(invalid_name(word));
                 }
@@ -119,7 +121,10 @@ impl Resolver<'_> {
                     Some(term) => (term.span(), term.describe()),
                     None => (Span::new(head.end, head.end), "nothing".to_string()),
                 };
-                let help = if kind.named || other.is_none() || !matches!(other, Some(Term::Word(_))) {
+                let next_component =
+                    matches!(other, Some(Term::Word(w)) if self.schema.component_kinds().any(|k| k.name == w.name));
+                let takes_no_name = !kind.named && !next_component && matches!(other, Some(Term::Word(_)));
+                let help = if !takes_no_name {
                     format!(
                         "write the component's settings in a block, even an empty one: `{} < >`",
                         head_text(kind, &engine)
@@ -133,7 +138,10 @@ impl Resolver<'_> {
                     Label::new(span, "expected the component's block"),
                     help,
                 ));
-                skip_component_rest(terms, pos);
+                // Resume at the next component; otherwise skip this one's rest.
+                if !next_component {
+                    skip_component_rest(terms, pos);
+                }
                 return None;
             }
         };
@@ -252,7 +260,7 @@ impl Resolver<'_> {
         match (&decl.ty, terms.get(*pos)) {
             (Type::Block, Some(Term::Block(block))) => {
                 *pos += 1;
-                let nested = self.block_settings(decl, block);
+                let nested = self.settings_block(&decl.settings, &format!("`{}`", decl.name), block);
                 return Some((Value::Switch(true), Some(nested)));
             }
             (Type::Tags, Some(Term::Block(block))) => {
@@ -288,12 +296,13 @@ impl Resolver<'_> {
         }
     }
 
-    fn block_settings(&mut self, decl: &SettingDecl, block: &Block) -> Settings {
+    /// The settings of a block that holds nothing else (a block setting's,
+    /// a route's).
+    fn settings_block(&mut self, decls: &[SettingDecl], owner: &str, block: &Block) -> Settings {
         let mut settings = Settings::default();
         let mut pos = 0;
-        let owner = format!("`{}`", decl.name);
         while pos < block.terms.len() {
-            self.entry(&decl.settings, &owner, &block.terms, &mut pos, &mut settings, None);
+            self.entry(decls, owner, &block.terms, &mut pos, &mut settings, None);
         }
         settings
     }
@@ -369,13 +378,10 @@ impl Resolver<'_> {
             ));
             return None;
         }
-        let mut settings = Settings::default();
-        if let (Some(block), Some(kind)) = (&route.block, self.schema.kind("api_route")) {
-            let mut pos = 0;
-            while pos < block.terms.len() {
-                self.entry(&kind.settings, "a route", &block.terms, &mut pos, &mut settings, None);
-            }
-        }
+        let settings = match &route.block {
+            Some(block) => self.settings_block(self.schema.route_settings(), "a route", block),
+            None => Settings::default(),
+        };
         Some(Route {
             method: route.method.name.clone(),
             path: route.path.clone(),
@@ -421,17 +427,14 @@ impl Resolver<'_> {
             ));
             return None;
         }
-        if waiver.reason.trim().chars().count() < super::waivers::MIN_REASON {
+        let reason_length = waiver.reason.trim().chars().count();
+        if reason_length < super::waivers::MIN_REASON {
             self.diagnostics.push(Diagnostic::new(
                 &codes::WAIVER_REASON,
                 format!("the reason for waiving {} is too short", code.code),
                 Label::new(
                     waiver.reason_span,
-                    format!(
-                        "{} characters; at least {} are needed",
-                        waiver.reason.trim().chars().count(),
-                        super::waivers::MIN_REASON
-                    ),
+                    format!("{reason_length} characters; at least {} are needed", super::waivers::MIN_REASON),
                 ),
                 "say in a sentence why the rule does not apply here; auditors read it in the template",
             ));

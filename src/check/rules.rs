@@ -1,21 +1,19 @@
 //! The compliance rules and AWS limits that are not a single setting's
-//! constraint: data residency, raw grants, Fargate sizes, resource names,
-//! block settings turned off, and the disposable lifecycle's record.
+//! constraint: data residency, tags, raw grants, Fargate sizes, alarm
+//! addresses, resource names, and the disposable lifecycle's record.
 
 use super::model::{Component, Origin, Program};
 use super::Finding;
 use crate::diagnostics::{codes, Diagnostic, Label, Severity};
 use crate::naming::{self, Named};
 use crate::span::Span;
-use crate::stdlib::Schema;
 use crate::types::{self, Value};
 
-pub fn check(program: &Program, schema: &Schema, findings: &mut Vec<Finding>) {
+pub fn check(program: &Program, findings: &mut Vec<Finding>) {
     residency(program, findings);
     tags(program, findings);
     disposable(program, findings);
     for component in &program.components {
-        blocks_turned_off(component, schema, findings);
         match component.kind.as_str() {
             "service" => {
                 grants(component, findings);
@@ -137,29 +135,6 @@ fn disposable(program: &Program, findings: &mut Vec<Finding>) {
         )
         .with_severity(Severity::Note),
     });
-}
-
-fn blocks_turned_off(component: &Component, schema: &Schema, findings: &mut Vec<Finding>) {
-    let Some(kind) = schema.kind(&component.kind) else {
-        return;
-    };
-    for setting in &component.settings.items {
-        let (Value::Off, Origin::User(span)) = (&setting.value, setting.origin) else {
-            continue;
-        };
-        let Some(code) = kind.setting(&setting.name).and_then(|d| d.required) else {
-            continue;
-        };
-        findings.push(Finding {
-            component: Some(component.name.clone()),
-            diagnostic: Diagnostic::new(
-                code,
-                format!("`{} off` is not allowed in {} `{}`", setting.name, component.kind, component.name),
-                Label::new(span, code.title),
-                format!("give the block its settings, as in `mtls < truststore param TruststoreUri >`; for a deliberate exception, write `waive {} \"reason\"`", code.code),
-            ),
-        });
-    }
 }
 
 /// Raw grants may not use wildcards in actions or resources.

@@ -53,13 +53,9 @@ pub fn apply(program: &mut Program, findings: Vec<Finding>, diagnostics: &mut Ve
     }
     for (waiver, used) in program.waivers.iter().zip(used) {
         if !used {
-            let scope = match &waiver.scope {
-                Scope::Pipeline => "the pipeline".to_string(),
-                Scope::Component(name) => format!("`{name}`"),
-            };
             diagnostics.push(Diagnostic::new(
                 &codes::UNUSED_WAIVER,
-                format!("the waiver of {} matches nothing in {scope}", waiver.code.code),
+                format!("the waiver of {} matches nothing in {}", waiver.code.code, waiver.scope),
                 Label::new(waiver.span, "this waiver has no effect"),
                 "remove it, or move it into the component where the finding is",
             ));

@@ -207,8 +207,10 @@ pub fn lower(lowering: &mut Lowering<'_>, api: &Component) {
             )
             .into(),
         };
-        let method =
-            logical_id(&api.name, &format!("{}{}Method", route_name(&route.path), pascal_method(&route.method)));
+        let method = logical_id(
+            &api.name,
+            &format!("{}{}Method", route_name(&route.path), logical_id(&route.method.to_ascii_lowercase(), "")),
+        );
         fingerprint
             .write(format!("{} {} {} {}", route.method, route.path, route.target.name, route_authorization).as_bytes());
         lowering.add(
@@ -379,25 +381,10 @@ fn resource_for(lowering: &mut Lowering<'_>, rest_api: &str, path: &str, made: &
 
 /// `/studies/{id}` → `StudiesId`; `/` → `Root`.
 fn route_name(path: &str) -> String {
-    let name: String = path
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            let mut chars = s.chars();
-            chars.next().map_or(String::new(), |first| first.to_uppercase().chain(chars).collect())
-        })
-        .collect();
-    if name.is_empty() {
-        "Root".to_string()
-    } else {
-        name
+    match logical_id(path, "") {
+        name if name.is_empty() => "Root".to_string(),
+        name => name,
     }
-}
-
-fn pascal_method(method: &str) -> String {
-    let lower = method.to_ascii_lowercase();
-    let mut chars = lower.chars();
-    chars.next().map_or(String::new(), |first| first.to_uppercase().chain(chars).collect())
 }
 
 /// JSON access log lines, with the client certificate's subject and issuer

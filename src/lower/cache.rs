@@ -3,12 +3,10 @@
 //! key and in transit (required), the AUTH token from the existing secret,
 //! snapshots, and the slow log delivered to an encrypted log group.
 
-use super::database::existing;
 use super::network;
 use super::template::{get_att, reference, sub, Resource};
 use super::{days, integer, logical_id, text, Lowering};
 use crate::check::model::Component;
-use crate::types::Value as Setting;
 use serde_json::json;
 
 pub fn security_group_id(component: &Component) -> String {
@@ -22,12 +20,7 @@ pub fn replication_group_id(component: &Component) -> String {
 pub fn lower(lowering: &mut Lowering<'_>, redis: &Component) {
     let settings = &redis.settings;
     let id = |suffix: &str| logical_id(&redis.name, suffix);
-    let secret = match settings.value("auth") {
-        Some(Setting::Ref(name)) => {
-            lowering.program.component(&name.name).map(existing).unwrap_or_default().to_string()
-        }
-        _ => String::new(),
-    };
+    let secret = super::secret(lowering.program, settings, "auth").map_or("", super::existing).to_string();
     network::security_group(
         lowering,
         &security_group_id(redis),

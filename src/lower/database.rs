@@ -25,29 +25,13 @@ pub fn instance_ids(component: &Component) -> Vec<String> {
     (1..=readers + 1).map(|n| logical_id(&component.name, &format!("Instance{n}"))).collect()
 }
 
-/// The existing secret with the master credentials.
-pub fn credentials_secret<'a>(lowering: &'a Lowering<'_>, component: &Component) -> Option<&'a str> {
-    match component.settings.value("credentials") {
-        Some(Setting::Ref(name)) => lowering.program.component(&name.name).map(existing),
-        _ => None,
-    }
-}
-
-/// The name of the existing Secrets Manager entry a secret component names.
-pub fn existing(secret: &Component) -> &str {
-    match secret.settings.value("existing") {
-        Some(Setting::String(name)) => name,
-        _ => "",
-    }
-}
-
 pub fn lower(lowering: &mut Lowering<'_>, db: &Component) {
     let settings = &db.settings;
     let id = |suffix: &str| logical_id(&db.name, suffix);
     let version = text(settings, "version", "17.9");
     let major = version.split('.').next().unwrap_or("17").to_string();
     let port = integer(settings, "port", 5432);
-    let secret = credentials_secret(lowering, db).unwrap_or_default().to_string();
+    let secret = super::secret(lowering.program, settings, "credentials").map_or("", super::existing).to_string();
     let disposable = lowering.disposable();
     let protect = settings.on("deletion_protection") && !disposable;
     let (min_acu, max_acu) = match settings.value("capacity") {

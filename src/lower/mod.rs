@@ -368,10 +368,12 @@ pub const UNTAGGABLE: &[&str] = &[
     "AWS::Logs::ResourcePolicy",
 ];
 
-/// `Aurora`, `ProcessorTask`: a logical id from a component name and a suffix.
+/// `Aurora`, `ProcessorTask`, `StudiesId`: a logical id from a name (a
+/// component's, a route's path) and a suffix; every character that is not a
+/// letter or digit starts a new capitalized word.
 pub fn logical_id(name: &str, suffix: &str) -> String {
     let mut id = String::new();
-    for part in name.split(['_', '-']) {
+    for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
         let mut chars = part.chars();
         if let Some(first) = chars.next() {
             id.extend(first.to_uppercase());
@@ -402,6 +404,28 @@ pub fn text(settings: &Settings, name: &str, fallback: &str) -> String {
         Some(Setting::String(s) | Setting::Choice(s) | Setting::Version(s)) => s.clone(),
         _ => fallback.to_string(),
     }
+}
+
+/// The secret component a reference setting (`credentials`, `auth`) names.
+pub fn secret<'p>(program: &'p Program, settings: &Settings, name: &str) -> Option<&'p Component> {
+    match settings.value(name) {
+        Some(Setting::Ref(reference)) => program.component(&reference.name),
+        _ => None,
+    }
+}
+
+/// The name of the existing Secrets Manager entry a secret component names.
+pub fn existing(secret: &Component) -> &str {
+    match secret.settings.value("existing") {
+        Some(Setting::String(name)) => name,
+        _ => "",
+    }
+}
+
+/// The `Fn::Sub` pattern of an existing secret's ARN without the six random
+/// characters Secrets Manager appends to it, which only the secret knows.
+pub fn partial_secret_arn(name: &str) -> String {
+    format!("arn:${{AWS::Partition}}:secretsmanager:${{AWS::Region}}:${{AWS::AccountId}}:secret:{name}")
 }
 
 /// The components a service's reference setting names.

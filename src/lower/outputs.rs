@@ -46,8 +46,14 @@ pub fn lower(lowering: &mut Lowering<'_>) {
                         "the Aurora port",
                         get_att(&database::cluster_id(component), "Endpoint.Port"),
                     );
-                    if let Some(secret) = database::credentials_secret(lowering, component) {
-                        add(named(first, name, "DatabaseSecretArn"), "the existing secret with the master credentials (partial ARN)", sub(format!("arn:${{AWS::Partition}}:secretsmanager:${{AWS::Region}}:${{AWS::AccountId}}:secret:{secret}")));
+                    if let Some(secret) =
+                        super::secret(program, &component.settings, "credentials").map(super::existing)
+                    {
+                        add(
+                            named(first, name, "DatabaseSecretArn"),
+                            "the existing secret with the master credentials (partial ARN)",
+                            sub(super::partial_secret_arn(secret)),
+                        );
                     }
                 }
                 "storage" => {

@@ -25,11 +25,9 @@ fn env_name(component: &str, field: &str) -> String {
     format!("{}_{field}", component.to_uppercase().replace('-', "_"))
 }
 
-/// The partial ARN of an existing secret, good for IAM (with the random
-/// six-character suffix Secrets Manager appends) and for ECS.
-fn secret_arn(name: &str, iam: bool) -> Value {
-    let suffix = if iam { "-??????" } else { "" };
-    sub(format!("arn:${{AWS::Partition}}:secretsmanager:${{AWS::Region}}:${{AWS::AccountId}}:secret:{name}{suffix}"))
+/// An existing secret's ARN for IAM: any six-character suffix matches.
+fn secret_arn(name: &str) -> Value {
+    sub(format!("{}-??????", super::partial_secret_arn(name)))
 }
 
 pub fn lower(lowering: &mut Lowering<'_>) {
@@ -67,8 +65,15 @@ struct Wiring {
 }
 
 impl Wiring {
-    /// Notes the customer-managed key a secret declares, if any.
-    fn secret_key(&mut self, lowering: &mut Lowering<'_>, secret: &Component) {
+    /// Injects keys of an existing JSON secret as environment variables,
+    /// with what the execution role needs to read them: the secret's ARN,
+    /// and the customer-managed key it declares, if any.
+    fn inject(&mut self, lowering: &mut Lowering<'_>, secret: &Component, fields: &[(String, &str)]) {
+        let name = super::existing(secret);
+        for (variable, key) in fields {
+            self.secrets.push(json!({ "Name": variable, "ValueFrom": secret_field(name, key) }));
+        }
+        self.secret_arns.push(secret_arn(name));
         if secret.settings.get("key").is_some() {
             let key =
                 lowering.string(&secret.settings, "key", "ARN of the KMS key an existing secret is encrypted with");
@@ -309,16 +314,12 @@ fn wire_data(lowering: &mut Lowering<'_>, service: &Component, wiring: &mut Wiri
                         "Effect": "Allow",
                         "Resource": sub(format!("arn:${{AWS::Partition}}:rds-db:${{AWS::Region}}:${{AWS::AccountId}}:dbuser:${{{cluster}.DBClusterResourceId}}/{}", service.name)),
                     }));
-                } else if let Some(secret) = database::credentials_secret(lowering, component) {
-                    for key in ["username", "password"] {
-                        wiring.secrets.push(json!({ "Name": env_name(name, &key.to_uppercase()), "ValueFrom": secret_field(secret, key) }));
-                    }
-                    wiring.secret_arns.push(secret_arn(secret, true));
-                    if let Some(Setting::Ref(credentials)) = component.settings.value("credentials") {
-                        if let Some(secret) = program.component(&credentials.name) {
-                            wiring.secret_key(lowering, secret);
-                        }
-                    }
+                } else if let Some(secret) = super::secret(program, &component.settings, "credentials") {
+                    wiring.inject(
+                        lowering,
+                        secret,
+                        &[(env_name(name, "USERNAME"), "username"), (env_name(name, "PASSWORD"), "password")],
+                    );
                 }
                 let target = database::security_group_id(component);
                 network::allow(
@@ -337,13 +338,8 @@ fn wire_data(lowering: &mut Lowering<'_>, service: &Component, wiring: &mut Wiri
                 wiring.env(env_name(name, "READER_HOST"), get_att(&group, "ReaderEndPoint.Address"));
                 wiring.env(env_name(name, "PORT"), json!(port.to_string()));
                 wiring.env(env_name(name, "TLS"), json!("true"));
-                if let Some(Setting::Ref(auth)) = component.settings.value("auth") {
-                    if let Some(secret) = program.component(&auth.name) {
-                        let existing = database::existing(secret);
-                        wiring.secrets.push(json!({ "Name": env_name(name, "AUTH_TOKEN"), "ValueFrom": secret_field(existing, "token") }));
-                        wiring.secret_arns.push(secret_arn(existing, true));
-                        wiring.secret_key(lowering, secret);
-                    }
+                if let Some(secret) = super::secret(program, &component.settings, "auth") {
+                    wiring.inject(lowering, secret, &[(env_name(name, "AUTH_TOKEN"), "token")]);
                 }
                 let target = cache::security_group_id(component);
                 network::allow(
@@ -446,7 +442,7 @@ fn wire_data(lowering: &mut Lowering<'_>, service: &Component, wiring: &mut Wiri
 
 /// `ARN:json-key::` — an ECS secret taken from one key of a JSON secret.
 fn secret_field(secret: &str, key: &str) -> Value {
-    sub(format!("arn:${{AWS::Partition}}:secretsmanager:${{AWS::Region}}:${{AWS::AccountId}}:secret:{secret}:{key}::"))
+    sub(format!("{}:{key}::", super::partial_secret_arn(secret)))
 }
 
 fn execution_policy(lowering: &mut Lowering<'_>, service: &Component, role: &str, log_group: &str, wiring: &Wiring) {

@@ -6,6 +6,7 @@
 //! `stdlib/pipeline.medimg`.
 
 use crate::diagnostics::{codes, Code};
+use crate::span::Span;
 use crate::syntax::ast::{Block, Ident, LiteralKind, Term};
 use crate::types::{read_value, Expect, Type, Value};
 use serde::{Deserialize, Serialize};
@@ -104,6 +105,11 @@ impl Schema {
         self.kinds.iter().filter(|k| k.name != "pipeline" && k.part_of.is_none())
     }
 
+    /// The settings a route's block may hold (the `api_route` kind).
+    pub fn route_settings(&self) -> &[SettingDecl] {
+        self.kind("api_route").map_or(&[], |k| &k.settings)
+    }
+
     pub fn pipeline(&self) -> &Kind {
         // `load` refuses a standard library without a pipeline kind.
         self.kinds.iter().find(|k| k.name == "pipeline").unwrap_or(&self.kinds[0])
@@ -135,17 +141,18 @@ const COMPILED: &str = include_str!("compiled.json");
 /// The schema, read on first use.
 pub fn schema() -> Result<&'static Schema, &'static str> {
     static SCHEMA: OnceLock<Result<Schema, String>> = OnceLock::new();
-    SCHEMA
-        .get_or_init(|| {
-            let schema: Schema = serde_json::from_str(COMPILED).map_err(|e| format!("compiled schema: {e}"))?;
-            if schema.kinds.iter().any(|k| k.name == "pipeline") {
-                Ok(schema)
-            } else {
-                Err("compiled schema: no `pipeline` kind".to_string())
-            }
-        })
-        .as_ref()
-        .map_err(String::as_str)
+    SCHEMA.get_or_init(|| read_compiled(COMPILED)).as_ref().map_err(String::as_str)
+}
+
+/// Reads a compiled schema, refusing one without the `pipeline` kind that
+/// `Schema::pipeline` relies on.
+fn read_compiled(text: &str) -> Result<Schema, String> {
+    let schema: Schema = serde_json::from_str(text).map_err(|e| format!("compiled schema: {e}"))?;
+    if schema.kinds.iter().any(|k| k.name == "pipeline") {
+        Ok(schema)
+    } else {
+        Err("compiled schema: no `pipeline` kind".to_string())
+    }
 }
 
 /// The compiled schema's text, as `compiled.json` holds it.
@@ -202,7 +209,7 @@ fn kind(name: &str, body: &Block, path: &str, text: &str) -> Result<Kind, String
             "routes" => kind.routes = true,
             "part_of" => kind.part_of = Some(reader.word()?.name),
             "setting" => kind.settings.push(setting(&mut reader)?),
-            other => return Err(reader.error(&word, &format!("unknown kind declaration `{other}`"))),
+            other => return Err(reader.error(word.span, &format!("unknown kind declaration `{other}`"))),
         }
     }
     Ok(kind)
@@ -229,16 +236,14 @@ fn setting(outer: &mut Reader<'_>) -> Result<SettingDecl, String> {
     // after them is read with the setting's own type.
     reader.keyword("type")?;
     let type_word = reader.word()?;
-    if let Some(Term::Word(w)) = reader.peek() {
-        if w.name == "values" || w.name == "kinds" {
+    let listed = match reader.peek() {
+        Some(Term::Word(w)) if w.name == "values" || w.name == "kinds" => {
             reader.pos += 1;
-            let listed = reader.words()?;
-            decl.ty = type_named(&type_word, listed).ok_or_else(|| reader.error(&type_word, "unknown type"))?;
+            reader.words()?
         }
-    }
-    if !matches!(decl.ty, Type::Choice(_) | Type::Ref(_) | Type::Refs(_) | Type::Mount(_)) {
-        decl.ty = type_named(&type_word, Vec::new()).ok_or_else(|| reader.error(&type_word, "unknown type"))?;
-    }
+        _ => Vec::new(),
+    };
+    decl.ty = type_named(&type_word, listed).ok_or_else(|| reader.error(type_word.span, "unknown type"))?;
     while !reader.done() {
         let word = reader.word()?;
         match word.name.as_str() {
@@ -250,7 +255,7 @@ fn setting(outer: &mut Reader<'_>) -> Result<SettingDecl, String> {
                     "KiB" => 1 << 10,
                     "MiB" => 1 << 20,
                     "GiB" => 1 << 30,
-                    _ => return Err(reader.error(&unit, "unknown unit")),
+                    _ => return Err(reader.error(unit.span, "unknown unit")),
                 });
             }
             "required" => decl.required = Some(reader.peek_code().unwrap_or(&codes::MISSING_SETTING)),
@@ -287,7 +292,7 @@ fn setting(outer: &mut Reader<'_>) -> Result<SettingDecl, String> {
                 let code = reader.code()?;
                 decl.constraints.push(Constraint { check: Check::Forbid, code });
             }
-            other => return Err(reader.error(&word, &format!("unknown setting declaration `{other}`"))),
+            other => return Err(reader.error(word.span, &format!("unknown setting declaration `{other}`"))),
         }
     }
     Ok(decl)
@@ -339,20 +344,16 @@ impl<'a> Reader<'a> {
         Ok(term)
     }
 
-    fn error(&self, at: &Ident, message: &str) -> String {
-        let line = self.text[..at.span.start.min(self.text.len())].matches('\n').count() + 1;
-        format!("{}:{line}: {message}", self.path)
-    }
-
-    fn term_error(&self, term: &Term, message: &str) -> String {
-        let line = self.text[..term.span().start.min(self.text.len())].matches('\n').count() + 1;
+    /// An error in the standard library itself, at a line of its source.
+    fn error(&self, at: Span, message: &str) -> String {
+        let line = self.text[..at.start.min(self.text.len())].matches('\n').count() + 1;
         format!("{}:{line}: {message}", self.path)
     }
 
     fn word(&mut self) -> Result<Ident, String> {
         match self.next()? {
             Term::Word(word) => Ok(word.clone()),
-            other => Err(self.term_error(other, "expected a word")),
+            other => Err(self.error(other.span(), "expected a word")),
         }
     }
 
@@ -361,14 +362,14 @@ impl<'a> Reader<'a> {
         if word.name == keyword {
             Ok(())
         } else {
-            Err(self.error(&word, &format!("expected `{keyword}`")))
+            Err(self.error(word.span, &format!("expected `{keyword}`")))
         }
     }
 
     fn block(&mut self) -> Result<&'a Block, String> {
         match self.next()? {
             Term::Block(block) => Ok(block),
-            other => Err(self.term_error(other, "expected a block")),
+            other => Err(self.error(other.span(), "expected a block")),
         }
     }
 
@@ -376,9 +377,9 @@ impl<'a> Reader<'a> {
         match self.next()? {
             Term::Literal(literal) => match &literal.kind {
                 LiteralKind::String(s) => Ok(s.clone()),
-                _ => Err(self.term_error(&self.terms[self.pos - 1], "expected a string")),
+                _ => Err(self.error(self.terms[self.pos - 1].span(), "expected a string")),
             },
-            other => Err(self.term_error(other, "expected a string")),
+            other => Err(self.error(other.span(), "expected a string")),
         }
     }
 
@@ -390,17 +391,17 @@ impl<'a> Reader<'a> {
                 .iter()
                 .map(|item| match item {
                     Term::Word(word) => Ok(word.name.clone()),
-                    other => Err(self.term_error(other, "expected a word")),
+                    other => Err(self.error(other.span(), "expected a word")),
                 })
                 .collect(),
-            other => Err(self.term_error(other, "expected words")),
+            other => Err(self.error(other.span(), "expected words")),
         }
     }
 
     /// A code from the catalogue.
     fn code(&mut self) -> Result<&'static Code, String> {
         let word = self.word()?;
-        codes::lookup(&word.name).ok_or_else(|| self.error(&word, &format!("unknown code `{}`", word.name)))
+        codes::lookup(&word.name).ok_or_else(|| self.error(word.span, &format!("unknown code `{}`", word.name)))
     }
 
     fn peek_code(&mut self) -> Option<&'static Code> {
@@ -419,7 +420,7 @@ impl<'a> Reader<'a> {
         let expect = value_expectation(decl, bound);
         read_value(&expect, self.terms, &mut self.pos).map_err(|e| {
             let message = format!("`{}`: value does not fit its type ({e:?})", decl.name);
-            self.terms.get(at).map_or(message.clone(), |t| self.term_error(t, &message))
+            self.terms.get(at).map_or(message.clone(), |t| self.error(t.span(), &message))
         })
     }
 
@@ -434,7 +435,7 @@ impl<'a> Reader<'a> {
             .map(|item| {
                 let mut pos = 0;
                 read_value(&value_expectation(decl, false), std::slice::from_ref(item), &mut pos).map_err(|e| {
-                    self.term_error(item, &format!("`{}`: value does not fit its type ({e:?})", decl.name))
+                    self.error(item.span(), &format!("`{}`: value does not fit its type ({e:?})", decl.name))
                 })
             })
             .collect()
@@ -501,6 +502,14 @@ mod tests {
             fresh == COMPILED,
             "src/stdlib/compiled.json is out of date with stdlib/; run `MEDC_UPDATE_STDLIB=1 cargo test compiled_schema`"
         );
+    }
+
+    #[test]
+    fn a_broken_compiled_schema_is_an_error_not_a_panic() {
+        assert!(read_compiled("{").unwrap_err().starts_with("compiled schema:"));
+        assert_eq!(read_compiled(r#"{"kinds": []}"#).unwrap_err(), "compiled schema: no `pipeline` kind");
+        let unknown_code = COMPILED.replacen("MEDC-1007", "MEDC-9999", 1);
+        assert!(read_compiled(&unknown_code).unwrap_err().contains("unknown code MEDC-9999"));
     }
 
     #[test]

@@ -88,13 +88,17 @@ impl Builder {
         let LiteralKind::String(path_text) = path.kind else {
             return None;
         };
+        let target = target?;
+        // pest's span of `route` includes the blanks it tried for the
+        // optional block; the route ends at its target or its block.
+        let end = block.as_ref().map_or(target.span.end, |b: &Block| b.close.end);
         Some(Term::Route(Route {
             method: method?,
             path: path_text,
             path_span: path.span,
-            target: target?,
+            target,
             block,
-            span: here,
+            span: Span::new(here.start, end),
         }))
     }
 

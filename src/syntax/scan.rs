@@ -39,6 +39,9 @@ pub fn scan(text: &str) -> Scan {
     let mut pipeline_open = None;
     let mut pipeline_close = None;
     let mut boundaries = Vec::new();
+    // The first block whose `>` starts a line indented unlike the block's
+    // own line: where a missing `>` most likely belongs.
+    let mut misaligned = None;
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -66,20 +69,23 @@ pub fn scan(text: &str) -> Scan {
             }
             b'>' => match open.pop() {
                 None => errors.push(stray_close(i, pipeline_close)),
-                Some(_) if open.is_empty() => {
-                    if pipeline_close.is_none() && pipeline_open.is_some() {
+                Some(opener) => {
+                    if misaligned.is_none() && !aligned(text, opener, i) {
+                        misaligned = Some(opener);
+                    }
+                    if open.is_empty() && pipeline_close.is_none() && pipeline_open.is_some() {
                         pipeline_close = Some(i);
+                    } else if open.len() == 1 && pipeline_close.is_none() {
+                        boundaries.push(i + 1);
                     }
                 }
-                Some(_) if open.len() == 1 && pipeline_close.is_none() => boundaries.push(i + 1),
-                Some(_) => {}
             },
             _ => {}
         }
         i += 1;
     }
     if let Some(&innermost) = open.last() {
-        errors.push(unclosed(text, innermost, open.len()));
+        errors.push(unclosed(text, innermost, open.len(), misaligned));
     }
     if !errors.is_empty() {
         return Scan::Broken(errors);
@@ -149,7 +155,19 @@ fn stray_close(at: usize, pipeline_close: Option<usize>) -> Diagnostic {
     }
 }
 
-fn unclosed(text: &str, innermost: usize, still_open: usize) -> Diagnostic {
+/// Whether the `>` at `close` either shares a line with other text or is
+/// indented like the line of the `<` at `open` (the layout a person writes).
+fn aligned(text: &str, open: usize, close: usize) -> bool {
+    let indentation = |at: usize| {
+        let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        let line = &text[line_start..at];
+        (line.len() - line.trim_start().len(), line.trim().is_empty())
+    };
+    let (close_indent, close_starts_line) = indentation(close);
+    !close_starts_line || close_indent == indentation(open).0
+}
+
+fn unclosed(text: &str, innermost: usize, still_open: usize, misaligned: Option<usize>) -> Diagnostic {
     // Point at the input's last character, where a `>` is missing.
     let trimmed = text.trim_end();
     let last = trimmed.char_indices().last().map_or(0, |(i, _)| i);
@@ -159,13 +177,20 @@ fn unclosed(text: &str, innermost: usize, still_open: usize) -> Diagnostic {
     } else {
         format!("expected `>` to close the block ({still_open} blocks are still open)")
     };
-    Diagnostic::new(
+    let diagnostic = Diagnostic::new(
         &codes::UNCLOSED_BLOCK,
         message,
         Label::new(end, "the input ends here, with the block still open"),
         "add `>` where the block should end",
     )
-    .with_label(Label::new(Span::new(innermost, innermost + 1), "block opened here"))
+    .with_label(Label::new(Span::new(innermost, innermost + 1), "block opened here"));
+    match misaligned.filter(|&at| at != innermost) {
+        Some(at) => diagnostic.with_label(Label::new(
+            Span::new(at, at + 1),
+            "this block may be the one missing its `>`: the `>` that closes it is indented like an outer block",
+        )),
+        None => diagnostic,
+    }
 }
 
 #[cfg(test)]
@@ -197,5 +222,22 @@ mod tests {
     fn deep_nesting_is_refused_without_recursion() {
         let text = format!("pipeline p {}", "<".repeat(200_000));
         assert!(matches!(scan(&text), Scan::Broken(errors) if errors[0].code == &codes::TOO_DEEP));
+    }
+
+    fn unclosed_labels(text: &str) -> Vec<Span> {
+        match scan(text) {
+            Scan::Broken(errors) => errors[0].secondary.iter().map(|l| l.span).collect(),
+            Scan::Balanced(_) => panic!("expected an unclosed block"),
+        }
+    }
+
+    #[test]
+    fn indentation_points_at_the_block_missing_its_close() {
+        let text = "pipeline p <\n  database aurora < multi_az\n  bucket s3 r < >\n>\n";
+        let database = text.find("< multi_az").unwrap();
+        assert_eq!(unclosed_labels(text), [Span::new(11, 12), Span::new(database, database + 1)]);
+        // With the layout agreeing, only the innermost open block is named.
+        let text = "pipeline p <\n  database aurora < multi_az >\n";
+        assert_eq!(unclosed_labels(text), [Span::new(11, 12)]);
     }
 }

@@ -36,7 +36,8 @@ pub enum Type {
     Grant,
     /// `< name "value" ... >`
     Tags,
-    /// A nested block of declared settings (or `off`).
+    /// A nested block of declared settings, or `off`: a switch whose `on`
+    /// carries settings.
     Block,
 }
 
@@ -120,8 +121,6 @@ pub enum Value {
         resources: Vec<String>,
     },
     Tags(Vec<(String, String)>),
-    /// A block setting that was turned off (`mtls off`).
-    Off,
 }
 
 impl Value {
@@ -163,7 +162,6 @@ impl Value {
     pub fn as_switch(&self) -> Option<bool> {
         match self {
             Value::Switch(on) => Some(*on),
-            Value::Off => Some(false),
             _ => None,
         }
     }
@@ -196,7 +194,7 @@ impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Switch(true) => f.write_str("on"),
-            Value::Switch(false) | Value::Off => f.write_str("off"),
+            Value::Switch(false) => f.write_str("off"),
             Value::Integer(n) => write!(f, "{n}"),
             Value::Decimal(n) => f.write_str(&number(*n)),
             Value::String(s) => write!(f, "{s:?}"),

@@ -88,9 +88,10 @@ pub fn read_value(expect: &Expect<'_>, terms: &[Term], pos: &mut usize) -> Resul
         Type::Mount(_) => mount(expect, terms, pos),
         Type::Grant => grant(expect, terms, pos),
         Type::Tags | Type::Block => match next {
-            Some(Term::Word(word)) if word.name == "off" && *expect.ty == Type::Block => {
+            // A block setting is a switch whose `on` carries settings.
+            Some(Term::Word(word)) if (word.name == "on" || word.name == "off") && *expect.ty == Type::Block => {
                 *pos += 1;
-                Ok(Value::Off)
+                Ok(Value::Switch(word.name == "on"))
             }
             // Blocks are read by the resolver, which knows their settings.
             _ => missing_or_mismatch(expect, next, pos),
@@ -155,6 +156,14 @@ fn scaling(expect: &Expect<'_>, terms: &[Term], pos: &mut usize) -> Result<Value
         Some(Term::Word(w)) if w.name == "cpu" || w.name == "memory" => w.name.clone(),
         other => {
             let span = other.map_or(on_span, Term::span);
+            // Consume the wrong metric and its target, so neither is read
+            // again as a setting of its own.
+            if matches!(other, Some(Term::Word(_))) {
+                *pos += 1;
+                if matches!(terms.get(*pos), Some(Term::Literal(l)) if matches!(l.kind, LiteralKind::Percent(_))) {
+                    *pos += 1;
+                }
+            }
             return Err(ReadError::Invalid(Diagnostic::new(
                 &codes::TYPE_MISMATCH,
                 format!("`{}` scales on `cpu` or `memory`", expect.setting),
