@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use medc::diagnostics::render::{self, FileReport, Format};
 use medc::diagnostics::{codes, Diagnostic, Severity};
 use medc::source::{self, SourceFile};
+use medc::stdlib::describe;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -23,6 +24,9 @@ Examples:
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// When to colour human output (also accepted after the subcommand)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    color: ColorChoice,
 }
 
 #[derive(Subcommand)]
@@ -45,9 +49,9 @@ enum Command {
         #[command(flatten)]
         report: ReportOptions,
     },
-    /// Explain a diagnostic code or compliance rule
+    /// Explain a diagnostic code, a compliance rule or a setting
     Explain {
-        /// A code such as MEDC-1001
+        /// A code such as MEDC-1001, or a setting such as `backup` or `database.backup`
         code: String,
     },
     /// List the compliance rules
@@ -56,7 +60,23 @@ enum Command {
         format: ListFormat,
     },
     /// Print the standard library: every component kind, its settings and their secure defaults
-    Stdlib,
+    Stdlib {
+        /// Only this kind (`database`), as the standard library declares it
+        kind: Option<String>,
+        /// Only this setting of the kind (`backup`): type, default, constraints and rules
+        setting: Option<String>,
+    },
+    /// Write a starter pipeline that checks clean, with comments, to DIR/pipeline.medimg
+    Init {
+        /// The directory to write it in (created if missing); the current one by default
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Print a shell completion script for medc
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(clap::Args)]
@@ -65,13 +85,31 @@ struct ReportOptions {
     /// json (medc's documented schema) or sarif (SARIF 2.1.0)
     #[arg(long, value_enum, default_value_t = Format::Human)]
     error_format: Format,
-    /// When to colour human output
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    /// Treat warnings as errors (`-D warnings`), for CI: exit 1 when any is reported
+    #[arg(short = 'D', long = "deny", value_enum)]
+    deny: Option<Deny>,
+    /// Set from the global `--color`.
+    #[arg(skip = ColorChoice::Auto)]
     color: ColorChoice,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Deny {
+    Warnings,
+}
+
+impl ReportOptions {
+    /// Whether the diagnostics fail the run: errors always do, warnings
+    /// under `--deny warnings`.
+    fn fails(&self, diagnostics: &[Diagnostic]) -> bool {
+        medc::diagnostics::has_errors(diagnostics)
+            || (self.deny == Some(Deny::Warnings) && diagnostics.iter().any(|d| d.severity == Severity::Warning))
+    }
+}
+
+#[derive(Clone, Copy, Default, ValueEnum)]
 enum ColorChoice {
+    #[default]
     Auto,
     Always,
     Never,
@@ -86,11 +124,27 @@ enum ListFormat {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { files, report } => check(&files, &report),
-        Command::Build { file, output, report } => build(&file, output.as_deref(), &report),
+        Command::Check { files, mut report } => {
+            report.color = cli.color;
+            check(&files, &report)
+        }
+        Command::Build { file, output, mut report } => {
+            report.color = cli.color;
+            build(&file, output.as_deref(), &report)
+        }
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => rules(format),
-        Command::Stdlib => stdlib(),
+        Command::Stdlib { kind, setting } => stdlib(kind.as_deref(), setting.as_deref()),
+        Command::Init { dir } => init(&dir),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "medc",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
     }
 }
 
@@ -163,7 +217,7 @@ fn check(paths: &[PathBuf], options: &ReportOptions) -> ExitCode {
     print_diagnostics(&outcomes, options, to_stdout);
     if io_failed {
         ExitCode::from(2)
-    } else if outcomes.iter().any(|o| medc::diagnostics::has_errors(&o.diagnostics)) {
+    } else if outcomes.iter().any(|o| options.fails(&o.diagnostics)) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -178,7 +232,7 @@ fn build(path: &Path, output: Option<&Path>, options: &ReportOptions) -> ExitCod
     let outcomes = [outcome];
     print_diagnostics(&outcomes, options, false);
     let [outcome] = outcomes;
-    if medc::diagnostics::has_errors(&outcome.diagnostics) {
+    if options.fails(&outcome.diagnostics) {
         return ExitCode::from(1);
     }
     let Some(program) = outcome.program else {
@@ -265,12 +319,20 @@ fn summary(outcomes: &[Outcome]) -> String {
 
 fn explain(code: &str) -> ExitCode {
     let Some(entry) = codes::lookup(code) else {
+        if let Ok(schema) = medc::stdlib::schema() {
+            let settings = describe::find_settings(schema, code);
+            if !settings.is_empty() {
+                let texts: Vec<String> = settings.iter().map(|(k, s)| describe::setting_summary(k, s)).collect();
+                print!("{}", texts.join("\n"));
+                return ExitCode::SUCCESS;
+            }
+        }
         let known: Vec<&str> = codes::ALL.iter().map(|c| c.code).collect();
         let hint = match medc::suggest::closest(&code.to_ascii_uppercase(), known.iter().copied()) {
             Some(close) => format!("; did you mean `{close}`?"),
-            None => "; `medc rules` lists the compliance rules".to_string(),
+            None => "; `medc rules` lists the compliance rules, `medc stdlib` the settings".to_string(),
         };
-        return usage_error(&format!("no diagnostic has the code `{code}`{hint}"));
+        return usage_error(&format!("no diagnostic code or setting is named `{code}`{hint}"));
     };
     let mut text = format!("{}: {}\n\n", entry.code, entry.title);
     text.push_str(&format!("severity: {}\n", entry.severity.as_str()));
@@ -313,9 +375,66 @@ fn rules(format: ListFormat) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn stdlib() -> ExitCode {
-    for (path, text) in medc::stdlib::FILES {
-        println!("// ---- {path}\n{text}");
+fn stdlib(kind: Option<&str>, setting: Option<&str>) -> ExitCode {
+    let Some(kind) = kind else {
+        for (path, text) in medc::stdlib::FILES {
+            println!("// ---- {path}\n{text}");
+        }
+        return ExitCode::SUCCESS;
+    };
+    let schema = match medc::stdlib::schema() {
+        Ok(schema) => schema,
+        Err(e) => return usage_error(&format!("internal error: the standard library is invalid: {e}")),
+    };
+    let Some(declared) = schema.kind(kind) else {
+        let names = schema.kinds.iter().filter(|k| k.part_of.is_none()).map(|k| k.name.as_str());
+        let hint = match medc::suggest::closest(kind, names) {
+            Some(close) => format!("; did you mean `{close}`?"),
+            None => "; `medc stdlib` prints every kind".to_string(),
+        };
+        return usage_error(&format!("the standard library has no kind `{kind}`{hint}"));
+    };
+    match setting {
+        None => match describe::kind_source(kind) {
+            Some(source) => println!("// {}:{}\n{}", source.path, source.line, source.text),
+            None => return usage_error(&format!("internal error: no source for kind `{kind}`")),
+        },
+        Some(name) => match declared.setting(name) {
+            Some(decl) => print!("{}", describe::setting_summary(declared, decl)),
+            None => {
+                let hint = match medc::suggest::closest(name, declared.settings.iter().map(|s| s.name.as_str())) {
+                    Some(close) => format!("; did you mean `{close}`?"),
+                    None => format!("; `medc stdlib {kind}` lists its settings"),
+                };
+                return usage_error(&format!("kind `{kind}` has no setting `{name}`{hint}"));
+            }
+        },
     }
     ExitCode::SUCCESS
+}
+
+/// The program `medc init` writes: it checks clean as it stands, and its
+/// comments say what to change first.
+const STARTER: &str = include_str!("starter.medimg");
+
+fn init(dir: &Path) -> ExitCode {
+    let path = dir.join("pipeline.medimg");
+    if path.exists() {
+        return usage_error(&format!("`{}` already exists; medc init never overwrites a file", path.display()));
+    }
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return usage_error(&format!("cannot create `{}`: {}", dir.display(), io_reason(&e)));
+    }
+    // Written whole through a temporary file, and never over a file that
+    // appeared in the meantime.
+    let written = tempfile::NamedTempFile::new_in(dir)
+        .and_then(|mut file| file.write_all(STARTER.as_bytes()).map(|()| file))
+        .and_then(|file| file.persist_noclobber(&path).map_err(|e| e.error));
+    match written {
+        Ok(_) => {
+            eprintln!("medc: wrote {0}; check it with `medc check {0}`", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => usage_error(&format!("cannot write `{}`: {}", path.display(), io_reason(&e))),
+    }
 }

@@ -5,6 +5,8 @@
 //! this module reads the fixed declaration forms documented at the top of
 //! `stdlib/pipeline.medimg`.
 
+pub mod describe;
+
 use crate::diagnostics::{codes, Code};
 use crate::span::Span;
 use crate::syntax::ast::{Block, Ident, LiteralKind, Term};
