@@ -248,6 +248,7 @@ mod tests {
                 let Default::Value(value) = &decl.default else { continue };
                 let setting = Setting {
                     name: decl.name.clone(),
+                    name_span: Span::default(),
                     value: value.clone(),
                     origin: Origin::User(Span::default()),
                     block: None,

@@ -14,7 +14,7 @@ use crate::types::{Type, Value};
 
 pub fn elaborate(program: &mut Program, schema: &Schema, findings: &mut Vec<Finding>) {
     let pipeline_kind = schema.pipeline();
-    fill(&mut program.settings, &pipeline_kind.settings, false, None);
+    fill(&mut program.settings, &pipeline_kind.settings, program.name.span, false, None);
     let disposable = program.disposable();
 
     for kind in schema.component_kinds().filter(|k| k.implicit) {
@@ -24,6 +24,9 @@ pub fn elaborate(program: &mut Program, schema: &Schema, findings: &mut Vec<Find
                 engine: None,
                 name: kind.name.clone(),
                 head: program.name.span,
+                kind_span: program.name.span,
+                engine_span: None,
+                name_span: program.name.span,
                 origin: Origin::Stdlib,
                 settings: Settings::default(),
                 routes: Vec::new(),
@@ -40,28 +43,31 @@ pub fn elaborate(program: &mut Program, schema: &Schema, findings: &mut Vec<Find
         fill(
             &mut component.settings,
             &kind.settings,
+            component.head,
             disposable,
             Some((&program.name.name, &component.name, &mut implicit_secrets)),
         );
         for route in &mut component.routes {
-            fill(&mut route.settings, schema.route_settings(), disposable, None);
+            fill(&mut route.settings, schema.route_settings(), route.span, disposable, None);
         }
     }
     program.components.extend(implicit_secrets);
 }
 
-/// Adds each missing setting's default. Block settings that were written get
-/// their own missing settings filled in too.
+/// Adds each missing setting's default, spanned at `owner` (the head of what
+/// holds the settings). Block settings that were written get their own
+/// missing settings filled in too.
 fn fill(
     settings: &mut Settings,
     decls: &[SettingDecl],
+    owner: Span,
     disposable: bool,
     mut implicit: Option<(&str, &str, &mut Vec<Component>)>,
 ) {
     for decl in decls {
         if let Some(setting) = settings.items.iter_mut().find(|s| s.name == decl.name) {
             if let Some(block) = &mut setting.block {
-                fill(block, &decl.settings, disposable, None);
+                fill(block, &decl.settings, setting.name_span, disposable, None);
             }
             continue;
         }
@@ -72,30 +78,41 @@ fn fill(
                 let Some((pipeline, component, secrets)) = implicit.as_mut() else {
                     continue;
                 };
-                let secret = implicit_secret(pipeline, component, &decl.name);
-                let reference = Ident { name: secret.name.clone(), span: Span::default() };
+                let secret = implicit_secret(pipeline, component, &decl.name, owner);
+                let reference = Ident { name: secret.name.clone(), span: owner };
                 secrets.push(secret);
                 Value::Ref(reference)
             }
             (Default::None, _) => continue,
         };
-        settings.items.push(Setting { name: decl.name.clone(), value, origin: Origin::Stdlib, block: None });
+        settings.items.push(Setting {
+            name: decl.name.clone(),
+            name_span: owner,
+            value,
+            origin: Origin::Stdlib,
+            block: None,
+        });
     }
 }
 
 /// The secret a setting such as `credentials` refers to when none is
-/// written: the existing entry named `PIPELINE/COMPONENT-SETTING`.
-fn implicit_secret(pipeline: &str, component: &str, setting: &str) -> Component {
+/// written: the existing entry named `PIPELINE/COMPONENT-SETTING`. It is
+/// spanned at `owner`, the head of the component whose setting it serves.
+fn implicit_secret(pipeline: &str, component: &str, setting: &str, owner: Span) -> Component {
     let existing = format!("{pipeline}/{component}-{setting}").replace('_', "-");
     Component {
         kind: "secret".into(),
         engine: None,
         name: format!("{component}_{setting}"),
-        head: Span::default(),
+        head: owner,
+        kind_span: owner,
+        engine_span: None,
+        name_span: owner,
         origin: Origin::Stdlib,
         settings: Settings {
             items: vec![Setting {
                 name: "existing".into(),
+                name_span: owner,
                 value: Value::String(existing),
                 origin: Origin::Stdlib,
                 block: None,

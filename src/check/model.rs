@@ -17,6 +17,9 @@ pub enum Origin {
 #[derive(Clone, Debug)]
 pub struct Setting {
     pub name: String,
+    /// The setting's name as written; for a default, the span of what owns
+    /// the setting (its component's head, or the pipeline's name).
+    pub name_span: Span,
     pub value: Value,
     pub origin: Origin,
     /// The settings of a block setting (`mtls < truststore ... >`).
@@ -52,9 +55,17 @@ pub struct Component {
     pub kind: String,
     pub engine: Option<String>,
     pub name: String,
-    /// Where the component is written (its kind, engine and name), or the
-    /// pipeline's name for a component the standard library supplied.
+    /// Where the component is written (its kind, engine and name), or, for
+    /// a component the standard library supplied, the head of what owns it:
+    /// the pipeline's name, or the component whose setting refers to it.
     pub head: Span,
+    /// The kind's word, or `head` for a supplied component.
+    pub kind_span: Span,
+    /// The engine's word, when written.
+    pub engine_span: Option<Span>,
+    /// The word the name comes from: the name when written, else the engine
+    /// or the kind (`network`); `head` for a supplied component.
+    pub name_span: Span,
     pub origin: Origin,
     pub settings: Settings,
     pub routes: Vec<Route>,

@@ -65,11 +65,13 @@ impl Resolver<'_> {
         waivers: &mut Vec<Waiver>,
     ) -> Option<Component> {
         let mut engine = None;
+        let mut engine_span = None;
         let mut head = kind_word.span;
         if !kind.engines.is_empty() {
             match terms.get(*pos) {
                 Some(Term::Word(word)) if kind.engines.contains(&word.name) => {
                     engine = Some(word.name.clone());
+                    engine_span = Some(word.span);
                     head = head.to(word.span);
                     *pos += 1;
                 }
@@ -102,6 +104,7 @@ impl Resolver<'_> {
             }
         }
         let mut name = engine.clone().unwrap_or_else(|| kind.name.clone());
+        let mut name_span = engine_span.unwrap_or(kind_word.span);
         if let Some(Term::Word(word)) = terms.get(*pos) {
             // `database aurora` then `bucket s3 ...`: the block is missing,
             // and `bucket` starts the next component rather than naming this one.
@@ -110,6 +113,7 @@ impl Resolver<'_> {
                     self.diagnostics.push(invalid_name(word));
                 }
                 name = word.name.clone();
+                name_span = word.span;
                 head = head.to(word.span);
                 *pos += 1;
             }
@@ -151,6 +155,9 @@ impl Resolver<'_> {
             engine,
             name: name.clone(),
             head,
+            kind_span: kind_word.span,
+            engine_span,
+            name_span,
             origin: Origin::User(head.to(block.span())),
             settings: Settings::default(),
             routes: Vec::new(),
@@ -252,7 +259,13 @@ impl Resolver<'_> {
                 return;
             }
         }
-        settings.items.push(Setting { name: decl.name.clone(), value, origin: Origin::User(span), block });
+        settings.items.push(Setting {
+            name: decl.name.clone(),
+            name_span: word.span,
+            value,
+            origin: Origin::User(span),
+            block,
+        });
     }
 
     /// Reads a setting's value; None when it was missing or invalid (and reported).

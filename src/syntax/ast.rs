@@ -78,6 +78,13 @@ pub struct Param {
     pub span: Span,
 }
 
+impl Param {
+    /// The `param` keyword.
+    pub fn keyword(&self) -> Span {
+        Span::new(self.span.start, self.span.start + "param".len())
+    }
+}
+
 /// `a, b, c`
 #[derive(Clone, Debug, PartialEq)]
 pub struct List {
@@ -89,26 +96,54 @@ pub struct List {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Route {
     pub method: Ident,
+    /// The decoded path; `path_span` covers the string as written.
     pub path: String,
     pub path_span: Span,
+    /// The `->`.
+    pub arrow: Span,
     pub target: Ident,
     pub block: Option<Block>,
     pub span: Span,
+}
+
+impl Route {
+    /// The `route` keyword.
+    pub fn keyword(&self) -> Span {
+        Span::new(self.span.start, self.span.start + "route".len())
+    }
 }
 
 /// `waive CODE "reason"`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Waiver {
     pub code: Ident,
+    /// The decoded reason; `reason_span` covers the string as written.
     pub reason: String,
     pub reason_span: Span,
     pub span: Span,
 }
 
+impl Waiver {
+    /// The `waive` keyword.
+    pub fn keyword(&self) -> Span {
+        Span::new(self.span.start, self.span.start + "waive".len())
+    }
+}
+
+/// A literal: its value, and the span of its token exactly as written
+/// (quotes and escapes of a string, the `%` of a percentage), which is
+/// what the formatter prints back.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Literal {
     pub kind: LiteralKind,
     pub span: Span,
+}
+
+impl Literal {
+    /// The token as written in `source`, the text the literal was parsed from.
+    pub fn raw<'s>(&self, source: &'s str) -> &'s str {
+        source.get(self.span.range()).unwrap_or_default()
+    }
 }
 
 /// A literal's value. Numbers keep their source text so that `16.4` can be
@@ -129,7 +164,11 @@ pub enum LiteralKind {
         bytes: u64,
         text: String,
     },
-    Percent(f64),
+    /// A percentage, with the text as written (`70%`, `70.0%`).
+    Percent {
+        value: f64,
+        text: String,
+    },
     Range {
         low: f64,
         high: f64,
@@ -146,7 +185,7 @@ impl LiteralKind {
             LiteralKind::Version(_) => "a version",
             LiteralKind::Duration(_) => "a duration",
             LiteralKind::Size { .. } => "a size",
-            LiteralKind::Percent(_) => "a percentage",
+            LiteralKind::Percent { .. } => "a percentage",
             LiteralKind::Range { .. } => "a range",
         }
     }

@@ -7,18 +7,19 @@ use crate::diagnostics::Diagnostic;
 use crate::span::Span;
 use pest::iterators::{Pair, Pairs};
 
-/// Reads `pipeline NAME <` into the keyword's span and the name.
-pub fn header(pair: Pair<'_, Rule>, offset: usize) -> (Span, Ident) {
-    let mut keyword = Span::default();
-    let mut name = Ident { name: String::new(), span: Span::default() };
+/// Reads `pipeline NAME <` into the keyword's span and the name; None when
+/// the pair lacks either (the grammar requires both).
+pub fn header(pair: Pair<'_, Rule>, offset: usize) -> Option<(Span, Ident)> {
+    let mut keyword = None;
+    let mut name = None;
     for inner in pair.into_inner() {
         match inner.as_rule() {
-            Rule::kw_pipeline => keyword = span(&inner, offset),
-            Rule::word => name = ident(&inner, offset),
+            Rule::kw_pipeline => keyword = Some(span(&inner, offset)),
+            Rule::word => name = Some(ident(&inner, offset)),
             _ => {}
         }
     }
-    (keyword, name)
+    Some((keyword?, name?))
 }
 
 pub struct Builder {
@@ -75,9 +76,11 @@ impl Builder {
         let mut path = None;
         let mut target = None;
         let mut block = None;
+        let mut arrow = None;
         for inner in pair.into_inner() {
             match inner.as_rule() {
                 Rule::method => method = Some(ident(&inner, self.offset)),
+                Rule::arrow => arrow = Some(span(&inner, self.offset)),
                 Rule::string => path = Some(self.literal(&inner)),
                 Rule::word => target = Some(ident(&inner, self.offset)),
                 Rule::block => block = Some(self.block(inner)),
@@ -96,6 +99,7 @@ impl Builder {
             method: method?,
             path: path_text,
             path_span: path.span,
+            arrow: arrow?,
             target,
             block,
             span: Span::new(here.start, end),

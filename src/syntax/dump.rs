@@ -56,7 +56,7 @@ fn literal_text(kind: &LiteralKind) -> String {
         LiteralKind::Version(text) => format!("version {text}"),
         LiteralKind::Duration(duration) => format!("duration {duration}"),
         LiteralKind::Size { text, bytes } => format!("size {text} ({bytes} bytes)"),
-        LiteralKind::Percent(value) => format!("percent {value}%"),
+        LiteralKind::Percent { value, .. } => format!("percent {value}%"),
         LiteralKind::Range { text, .. } => format!("range {text}"),
     }
 }

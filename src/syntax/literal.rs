@@ -21,7 +21,7 @@ pub fn number(text: &str, span: Span) -> Result<LiteralKind, Diagnostic> {
     }
     if let Some(amount) = text.strip_suffix('%') {
         return match plain(amount) {
-            Some(value) => Ok(LiteralKind::Percent(value)),
+            Some(value) => Ok(LiteralKind::Percent { value, text: text.to_string() }),
             None => {
                 Err(malformed(text, span, "a percentage is a number followed by `%`", "write a percentage like `70%`"))
             }
@@ -224,7 +224,7 @@ mod tests {
         assert_eq!(read("16.4.1"), Ok(LiteralKind::Version("16.4.1".into())));
         assert_eq!(read("7d"), Ok(LiteralKind::Duration(Duration { amount: 7, unit: TimeUnit::Days })));
         assert!(matches!(read("2GiB"), Ok(LiteralKind::Size { bytes, .. }) if bytes == 2 << 30));
-        assert_eq!(read("70%"), Ok(LiteralKind::Percent(70.0)));
+        assert!(matches!(read("70.0%"), Ok(LiteralKind::Percent { value, text }) if value == 70.0 && text == "70.0%"));
         assert!(matches!(read("0.5..4"), Ok(LiteralKind::Range { low, high, .. }) if low == 0.5 && high == 4.0));
     }
 

@@ -26,10 +26,13 @@ pub use scan::MAX_DEPTH;
 pub(crate) struct Grammar;
 
 /// The result of parsing: the tree when the program's outline could be read,
-/// and every syntax error found.
+/// every syntax error found, and the comments the tree leaves out.
 pub struct Parsed {
     pub program: Option<ast::Program>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Every `//` comment, in source order: a side table (the tree has no
+    /// place for them) that the formatter interleaves by byte offset.
+    pub comments: Vec<Span>,
 }
 
 pub fn parse(text: &str) -> Parsed {
@@ -41,15 +44,16 @@ pub fn parse(text: &str) -> Parsed {
             Label::new(Span::new(0, text.len()), "nothing but blank space and comments"),
             "a program is `pipeline NAME < ... >`; the smallest is `pipeline medimg < >`",
         ));
-        return Parsed { program: None, diagnostics };
+        return Parsed { program: None, diagnostics, comments: comments(text) };
     }
-    let layout = match scan::scan(text) {
-        scan::Scan::Broken(errors) => return Parsed { program: None, diagnostics: errors },
+    let mut comments = Vec::new();
+    let layout = match scan::scan(text, &mut comments) {
+        scan::Scan::Broken(errors) => return Parsed { program: None, diagnostics: errors, comments },
         scan::Scan::Balanced(layout) => layout,
     };
     let header_end = layout.as_ref().map_or(text.len(), |l| l.open + 1);
     let header = match Grammar::parse(Rule::header, &text[..header_end]) {
-        Ok(mut pairs) => pairs.next().map(|pair| build::header(pair, 0)),
+        Ok(mut pairs) => pairs.next().and_then(|pair| build::header(pair, 0)),
         Err(error) => {
             diagnostics.push(errors::translate(error, text, 0, errors::Context::Header));
             None
@@ -61,7 +65,7 @@ pub fn parse(text: &str) -> Parsed {
             // every bracket balanced, so `<` implies its `>`.
             diagnostics.push(errors::missing_block(text));
         }
-        return Parsed { program: None, diagnostics };
+        return Parsed { program: None, diagnostics, comments };
     };
     let mut terms = Vec::new();
     for chunk in &layout.chunks {
@@ -89,7 +93,14 @@ pub fn parse(text: &str) -> Parsed {
             terms,
         },
     });
-    Parsed { program, diagnostics }
+    Parsed { program, diagnostics, comments }
+}
+
+/// The spans of the comments in `text`, as [`Parsed::comments`] holds them.
+pub fn comments(text: &str) -> Vec<Span> {
+    let mut comments = Vec::new();
+    let _ = scan::scan(text, &mut comments);
+    comments
 }
 
 /// True when the text holds nothing but white space and comments.
@@ -111,7 +122,10 @@ pub fn parse_library(text: &str) -> Result<(ast::Ident, ast::Block), String> {
     let mut builder = build::Builder::new(0);
     for pair in library.into_inner() {
         match pair.as_rule() {
-            Rule::word => name = Some(ast::Ident { name: pair.as_str().to_string(), span: Span::default() }),
+            Rule::word => {
+                let at = pair.as_span();
+                name = Some(ast::Ident { name: pair.as_str().to_string(), span: Span::new(at.start(), at.end()) });
+            }
             Rule::block => block = Some(builder.block(pair)),
             _ => {}
         }

@@ -6,6 +6,9 @@
 //! here"); and the pipeline's body is cut into chunks, one per top-level
 //! component, that are parsed separately so that one syntax error per
 //! component can be reported in a single run.
+//!
+//! The scan is also the one pass that sees every comment, so it records
+//! them (the grammar skips them) for the formatter and the editor tools.
 
 use crate::diagnostics::{codes, Diagnostic, Label};
 use crate::span::Span;
@@ -32,7 +35,10 @@ pub enum Scan {
     Broken(Vec<Diagnostic>),
 }
 
-pub fn scan(text: &str) -> Scan {
+/// Scans `text`, pushing the span of every `//` comment (up to, not
+/// including, its line break) onto `comments`, in source order, also in a file whose brackets do not match (as far as
+/// the scan reads: nesting too deep stops it).
+pub fn scan(text: &str, comments: &mut Vec<Span>) -> Scan {
     let bytes = text.as_bytes();
     let mut errors = Vec::new();
     let mut open: Vec<usize> = Vec::new();
@@ -46,7 +52,11 @@ pub fn scan(text: &str) -> Scan {
     while i < bytes.len() {
         match bytes[i] {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = line_end(bytes, i);
+                let end = line_end(bytes, i);
+                // A CRLF line's `\r` is part of the line break, not the comment.
+                let text_end = if end > i && bytes[end - 1] == b'\r' { end - 1 } else { end };
+                comments.push(Span::new(i, text_end));
+                i = end;
                 continue;
             }
             b'"' => {
@@ -198,7 +208,7 @@ mod tests {
     use super::*;
 
     fn layout(text: &str) -> Layout {
-        match scan(text) {
+        match scan(text, &mut Vec::new()) {
             Scan::Balanced(Some(layout)) => layout,
             _ => panic!("expected a balanced pipeline"),
         }
@@ -219,13 +229,22 @@ mod tests {
     }
 
     #[test]
+    fn comments_are_recorded_but_not_inside_strings() {
+        let text = "// head\r\npipeline p < a \"//not\" // tail\n>//end";
+        let mut comments = Vec::new();
+        let _ = scan(text, &mut comments);
+        let found: Vec<&str> = comments.iter().map(|s| &text[s.range()]).collect();
+        assert_eq!(found, ["// head", "// tail", "//end"]);
+    }
+
+    #[test]
     fn deep_nesting_is_refused_without_recursion() {
         let text = format!("pipeline p {}", "<".repeat(200_000));
-        assert!(matches!(scan(&text), Scan::Broken(errors) if errors[0].code == &codes::TOO_DEEP));
+        assert!(matches!(scan(&text, &mut Vec::new()), Scan::Broken(errors) if errors[0].code == &codes::TOO_DEEP));
     }
 
     fn unclosed_labels(text: &str) -> Vec<Span> {
-        match scan(text) {
+        match scan(text, &mut Vec::new()) {
             Scan::Broken(errors) => errors[0].secondary.iter().map(|l| l.span).collect(),
             Scan::Balanced(_) => panic!("expected an unclosed block"),
         }

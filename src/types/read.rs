@@ -123,7 +123,7 @@ fn scalar(expect: &Expect<'_>, literal: &LiteralKind) -> Option<Value> {
         (Type::Duration, LiteralKind::Duration(d)) => Value::Duration(*d),
         (Type::Size, LiteralKind::Size { bytes, .. }) => Value::Size(*bytes),
         (Type::Size, LiteralKind::Integer(n)) => Value::Size(n.checked_mul(expect.unit?)?),
-        (Type::Percent, LiteralKind::Percent(p)) => Value::Percent(*p),
+        (Type::Percent, LiteralKind::Percent { value, .. }) => Value::Percent(*value),
         (Type::Range, LiteralKind::Range { low, high, .. }) => Value::Range { low: *low, high: *high },
         (Type::Range, LiteralKind::Integer(n)) => Value::Range { low: *n as f64, high: *n as f64 },
         (Type::Range, LiteralKind::Decimal { value, .. }) => Value::Range { low: *value, high: *value },
@@ -160,7 +160,7 @@ fn scaling(expect: &Expect<'_>, terms: &[Term], pos: &mut usize) -> Result<Value
             // again as a setting of its own.
             if matches!(other, Some(Term::Word(_))) {
                 *pos += 1;
-                if matches!(terms.get(*pos), Some(Term::Literal(l)) if matches!(l.kind, LiteralKind::Percent(_))) {
+                if matches!(terms.get(*pos), Some(Term::Literal(l)) if matches!(l.kind, LiteralKind::Percent { .. })) {
                     *pos += 1;
                 }
             }
@@ -175,7 +175,7 @@ fn scaling(expect: &Expect<'_>, terms: &[Term], pos: &mut usize) -> Result<Value
     *pos += 1;
     let target = match terms.get(*pos) {
         Some(Term::Literal(literal)) => match literal.kind {
-            LiteralKind::Percent(p) => p,
+            LiteralKind::Percent { value, .. } => value,
             _ => return Err(ReadError::Invalid(target_missing(expect, literal.span))),
         },
         other => return Err(ReadError::Invalid(target_missing(expect, other.map_or(on_span, Term::span)))),
