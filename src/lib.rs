@@ -4,13 +4,16 @@
 //! `syntax` (parse) → `check` (resolve, elaborate, references, constraints,
 //! rules, waivers) → `lower` (template model, one module per AWS service) →
 //! JSON. `stdlib` holds the standard library's declarations, `types` the
-//! values they describe, `diagnostics` the one diagnostic model.
+//! values they describe, `diagnostics` the one diagnostic model, `deploy`
+//! what deploying a template needs (its size, parameters file, and the
+//! account bootstrap).
 
 // A `Diagnostic` is the error type of every stage; it is larger than
 // clippy's default for `Err` variants, and errors are the rare path.
 #![allow(clippy::result_large_err)]
 
 pub mod check;
+pub mod deploy;
 pub mod diagnostics;
 pub mod lower;
 pub mod naming;

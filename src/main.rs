@@ -16,6 +16,8 @@ Examples:
   medc check examples/medimg.medimg
   medc check --error-format short pipelines/*.medimg
   medc build examples/medimg.medimg -o medimg.template.json
+  medc params examples/medimg.medimg --format overrides -o medimg.params
+  medc bootstrap -o bootstrap.template.json
   medc explain MEDC-1001
   medc rules --format json";
 
@@ -38,8 +40,31 @@ enum Command {
         /// Where to write the template; `-` for standard output
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Write the JSON on one line, without indentation (about half the bytes)
+        #[arg(long)]
+        compact: bool,
         #[command(flatten)]
         report: ReportOptions,
+    },
+    /// Write the parameters file of a pipeline's template: every parameter, its default, what it needs
+    Params {
+        /// The program; `-` reads standard input
+        file: PathBuf,
+        /// `json`: the list `--parameters file://` and `--parameter-overrides file://` read;
+        /// `overrides`: commented KEY=VALUE lines for `--parameter-overrides`
+        #[arg(long, value_enum, default_value_t = ParamsFormat::Json)]
+        format: ParamsFormat,
+        /// Where to write the file; standard output by default
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        report: ReportOptions,
+    },
+    /// Write the account bootstrap template: the API Gateway logging role, once per account and region
+    Bootstrap {
+        /// Where to write the template; standard output by default
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Check pipelines and report every diagnostic, writing nothing
     Check {
@@ -116,6 +141,12 @@ enum ColorChoice {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum ParamsFormat {
+    Json,
+    Overrides,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum ListFormat {
     Table,
     Json,
@@ -128,9 +159,17 @@ fn main() -> ExitCode {
             report.color = cli.color;
             check(&files, &report)
         }
-        Command::Build { file, output, mut report } => {
+        Command::Build { file, output, compact, mut report } => {
             report.color = cli.color;
-            build(&file, output.as_deref(), &report)
+            build(&file, output.as_deref(), compact, &report)
+        }
+        Command::Params { file, format, output, mut report } => {
+            report.color = cli.color;
+            params(&file, format, output.as_deref(), &report)
+        }
+        Command::Bootstrap { output } => {
+            let text = medc::deploy::render(&medc::deploy::bootstrap::template(), false);
+            write_output(output.as_deref().unwrap_or(Path::new("-")), &text)
         }
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => rules(format),
@@ -224,34 +263,62 @@ fn check(paths: &[PathBuf], options: &ReportOptions) -> ExitCode {
     }
 }
 
-fn build(path: &Path, output: Option<&Path>, options: &ReportOptions) -> ExitCode {
+/// Checks one program for a command that writes something from it: the
+/// checked program, or the exit status to stop with (diagnostics printed).
+fn compile(path: &Path, options: &ReportOptions) -> Result<medc::check::Program, ExitCode> {
     let outcome = match read(path).and_then(|(name, bytes)| check_one(name, bytes)) {
         Ok(outcome) => outcome,
-        Err(message) => return usage_error(&message),
+        Err(message) => return Err(usage_error(&message)),
     };
     let outcomes = [outcome];
     print_diagnostics(&outcomes, options, false);
     let [outcome] = outcomes;
     if options.fails(&outcome.diagnostics) {
-        return ExitCode::from(1);
+        return Err(ExitCode::from(1));
     }
-    let Some(program) = outcome.program else {
-        return usage_error("internal error: a program without errors has no checked form");
+    outcome.program.ok_or_else(|| usage_error("internal error: a program without errors has no checked form"))
+}
+
+fn build(path: &Path, output: Option<&Path>, compact: bool, options: &ReportOptions) -> ExitCode {
+    let program = match compile(path, options) {
+        Ok(program) => program,
+        Err(status) => return status,
     };
-    let template = medc::lower::lower(&program).to_json();
+    let template = medc::deploy::render(&medc::lower::lower(&program), compact);
+    if let Some(advice) = medc::deploy::size_advice(template.len(), compact) {
+        eprintln!("medc: warning: {advice}");
+    }
     let destination = match output {
         Some(path) => path.to_path_buf(),
         None if path == Path::new("-") => PathBuf::from("-"),
         None => path.with_extension("template.json"),
     };
+    write_output(&destination, &template)
+}
+
+fn params(path: &Path, format: ParamsFormat, output: Option<&Path>, options: &ReportOptions) -> ExitCode {
+    let program = match compile(path, options) {
+        Ok(program) => program,
+        Err(status) => return status,
+    };
+    let template = medc::lower::lower(&program);
+    let text = match format {
+        ParamsFormat::Json => medc::deploy::params::json(&template),
+        ParamsFormat::Overrides => medc::deploy::params::overrides(&template, &program.name.name),
+    };
+    write_output(output.unwrap_or(Path::new("-")), &text)
+}
+
+/// Writes to standard output (`-`) or atomically to a file, saying so.
+fn write_output(destination: &Path, text: &str) -> ExitCode {
     if destination == Path::new("-") {
         let mut stdout = std::io::stdout().lock();
-        if stdout.write_all(template.as_bytes()).and_then(|()| stdout.flush()).is_err() {
-            return usage_error("cannot write the template to standard output");
+        if stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+            return usage_error("cannot write to standard output");
         }
         return ExitCode::SUCCESS;
     }
-    match write_atomically(&destination, template.as_bytes()) {
+    match write_atomically(destination, text.as_bytes()) {
         Ok(()) => {
             eprintln!("medc: wrote {}", destination.display());
             ExitCode::SUCCESS

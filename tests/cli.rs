@@ -232,3 +232,60 @@ fn build_reports_an_unwritable_destination() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot write `no/such/dir/out.json`"));
 }
+
+#[test]
+fn build_warns_when_the_template_must_go_through_s3() {
+    let output = medc().args(["build", "examples/medimg.medimg", "-o", "-"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stdout.len() > medc::deploy::INLINE_LIMIT);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("over the 51,200 bytes") && stderr.contains("--s3-bucket"), "{stderr}");
+}
+
+#[test]
+fn compact_output_is_the_same_template_in_fewer_bytes() {
+    let pretty = medc().args(["build", "examples/minimal.medimg", "-o", "-"]).output().unwrap();
+    let compact = medc().args(["build", "examples/minimal.medimg", "--compact", "-o", "-"]).output().unwrap();
+    assert_eq!(compact.status.code(), Some(0));
+    assert!(compact.stdout.len() < pretty.stdout.len() * 2 / 3, "{} bytes", compact.stdout.len());
+    assert_eq!(compact.stdout.iter().filter(|b| **b == b'\n').count(), 1, "one line");
+    let (pretty, compact): (Value, Value) =
+        (serde_json::from_slice(&pretty.stdout).unwrap(), serde_json::from_slice(&compact.stdout).unwrap());
+    assert_eq!(pretty, compact);
+}
+
+#[test]
+fn params_lists_every_parameter_of_the_template() {
+    let output = medc().args(["params", "examples/medimg.medimg"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let list = stdout_json(&output);
+    let template = medc().args(["build", "examples/medimg.medimg", "-o", "-"]).output().unwrap();
+    let template: Value = serde_json::from_slice(&template.stdout).unwrap();
+    let declared: Vec<&String> = template["Parameters"].as_object().unwrap().keys().collect();
+    let listed: Vec<&str> = list.as_array().unwrap().iter().map(|p| p["ParameterKey"].as_str().unwrap()).collect();
+    assert_eq!(declared, listed);
+    assert_eq!(list[0], serde_json::json!({ "ParameterKey": "EnvironmentSuffix", "ParameterValue": "dev" }));
+
+    let output = medc().args(["params", "examples/medimg.medimg", "--format", "overrides"]).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    for key in declared {
+        let line = text.lines().position(|l| l.starts_with(&format!("{key}="))).unwrap_or_else(|| panic!("{key}"));
+        let comment = text.lines().nth(line - 1).unwrap();
+        assert!(comment.starts_with("#   "), "{key} is explained: {comment}");
+    }
+}
+
+#[test]
+fn params_of_a_program_with_errors_writes_nothing() {
+    let output = medc().args(["params", BAD]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn bootstrap_writes_the_account_template() {
+    let output = medc().args(["bootstrap"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let template = stdout_json(&output);
+    assert_eq!(template["Resources"]["ApiGatewayAccount"]["Type"], "AWS::ApiGateway::Account");
+}

@@ -34,6 +34,9 @@ fn templates(dir: &Path) -> Vec<PathBuf> {
             written.push(out);
         }
     }
+    let bootstrap = dir.join("bootstrap.json");
+    std::fs::write(&bootstrap, medc::deploy::bootstrap::template().to_json()).unwrap();
+    written.push(bootstrap);
     written
 }
 
