@@ -10,21 +10,15 @@ const EXAMPLE: &str = include_str!("../examples/medimg.medimg");
 
 fn stages(c: &mut Criterion) {
     let file = SourceFile::new("medimg.medimg", EXAMPLE);
-    let schema = medc::stdlib::schema().expect("the standard library loads");
-    let ast = medc::syntax::parse(EXAMPLE).program.expect("the example parses");
-    let (program, _) = medc::check::check(&ast, schema, EXAMPLE);
-    let template = medc::lower::lower(&program);
+    let analysis = medc::analyze(&file);
+    let valid = analysis.valid().expect("the example has no errors");
+    let template = medc::lower::lower(valid).expect("the example lowers");
 
     c.bench_function("parse", |b| b.iter(|| medc::syntax::parse(black_box(EXAMPLE))));
-    c.bench_function("check", |b| b.iter(|| medc::check::check(black_box(&ast), schema, EXAMPLE)));
-    c.bench_function("lower", |b| b.iter(|| medc::lower::lower(black_box(&program))));
+    c.bench_function("analyze (parse + check)", |b| b.iter(|| medc::analyze(black_box(&file))));
+    c.bench_function("lower", |b| b.iter(|| medc::lower::lower(black_box(valid))));
     c.bench_function("emit", |b| b.iter(|| black_box(&template).to_json()));
-    c.bench_function("check_file + lower + emit", |b| {
-        b.iter(|| {
-            let checked = medc::check_file(black_box(&file)).expect("no internal error");
-            checked.program.map(|p| medc::lower::lower(&p).to_json())
-        })
-    });
+    c.bench_function("compile", |b| b.iter(|| medc::compile(black_box(&file)).map(|c| c.json)));
     c.bench_function("standard library from its sources", |b| b.iter(medc::stdlib::from_sources));
 }
 
@@ -49,10 +43,7 @@ fn growth(c: &mut Criterion) {
         let file = SourceFile::new("scale.medimg", text.clone());
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(BenchmarkId::from_parameter(n), &file, |b, file| {
-            b.iter(|| {
-                let checked = medc::check_file(file).expect("no internal error");
-                checked.program.map(|p| medc::lower::lower(&p).to_json())
-            })
+            b.iter(|| medc::compile(file).map(|c| c.json))
         });
     }
     group.finish();

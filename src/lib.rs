@@ -1,12 +1,18 @@
 //! medc: compiles `.medimg` pipelines into AWS CloudFormation templates.
 //!
-//! The stages, each a module, data flowing one way:
-//! `syntax` (parse) → `check` (resolve, elaborate, references, constraints,
-//! rules, waivers) → `lower` (template model, one module per AWS service) →
-//! JSON. `stdlib` holds the standard library's declarations, `types` the
-//! values they describe, `diagnostics` the one diagnostic model, `deploy`
-//! what deploying a template needs (its size, parameters file, and the
-//! account bootstrap).
+//! The whole pipeline is on this page, data flowing one way:
+//!
+//! ```text
+//! SourceFile ─ syntax::parse ─▶ ast (partial) ─ check::check ─▶ Program (partial) + diagnostics   = analyze
+//!            ─ Analysis::valid ─▶ ValidProgram ─ lower::lower ─▶ Template ─ to_json ─▶ JSON        = compile
+//! ```
+//!
+//! `analyze` never stops: editors and `medc check` want every diagnostic and
+//! whatever tree could be read. `compile` lowers only a [`ValidProgram`],
+//! which exists only for an analysis without errors. `stdlib` holds the
+//! standard library's declarations, `types` the values they describe,
+//! `diagnostics` the one diagnostic model, `deploy` what deploying a
+//! template needs (its size, parameters file, and the account bootstrap).
 
 // A `Diagnostic` is the error type of every stage; it is larger than
 // clippy's default for `Err` variants, and errors are the rare path.
@@ -24,43 +30,168 @@ pub mod suggest;
 pub mod syntax;
 pub mod types;
 
-use diagnostics::Diagnostic;
+use diagnostics::{codes, Diagnostic};
 use source::SourceFile;
+use span::Span;
 
-/// What checking a file produced: the elaborated program when parsing
-/// succeeded, and every diagnostic in source order.
-pub struct Checked {
-    pub program: Option<check::Program>,
-    pub diagnostics: Vec<Diagnostic>,
+/// Parses and checks one file, never stopping at the first problem.
+pub fn analyze(file: &SourceFile) -> Analysis {
+    let parsed = syntax::parse(&file.text);
+    let mut analysis = Analysis { ast: parsed.program, program: None, diagnostics: parsed.diagnostics, internal: None };
+    if let Some(ast) = &analysis.ast {
+        match stdlib::schema() {
+            Ok(schema) => {
+                let (program, checked) = check::check(&without(ast, &parsed.broken), schema, &file.text);
+                let syntax_errors = !analysis.diagnostics.is_empty();
+                analysis
+                    .diagnostics
+                    .extend(checked.into_iter().filter(|d| !syntax_errors || !cascades(d, &parsed.broken, &file.text)));
+                analysis.program = Some(program);
+            }
+            Err(e) => analysis.internal = Some(InternalError(format!("the standard library is invalid: {e}"))),
+        }
+    }
+    diagnostics::sort(&mut analysis.diagnostics);
+    analysis
 }
 
-impl Checked {
-    pub fn has_errors(&self) -> bool {
-        diagnostics::has_errors(&self.diagnostics)
+/// Parses, checks, lowers and emits one file: the template, or why not.
+pub fn compile(file: &SourceFile) -> Result<Compiled, Failed> {
+    let analysis = analyze(file);
+    let lowered = match (&analysis.internal, analysis.valid()) {
+        (Some(error), _) => Err(error.clone()),
+        (None, Some(valid)) => lower::lower(valid).map(|template| (valid.program().name.name.clone(), template)),
+        (None, None) => return Err(Failed::Rejected { diagnostics: analysis.diagnostics }),
+    };
+    match lowered {
+        Ok((pipeline, template)) => {
+            Ok(Compiled { pipeline, json: template.to_json(), template, diagnostics: analysis.diagnostics })
+        }
+        Err(error) => Err(Failed::Internal { error, diagnostics: analysis.diagnostics }),
     }
 }
 
-/// Parses and checks one file. Syntax errors stop before checking, so that
-/// a broken block does not cascade into a flood of unrelated errors.
-pub fn check_file(file: &SourceFile) -> Result<Checked, InternalError> {
-    let parsed = syntax::parse(&file.text);
-    let Some(ast) = parsed.program.filter(|_| parsed.diagnostics.is_empty()) else {
-        let mut diagnostics = parsed.diagnostics;
-        diagnostics::sort(&mut diagnostics);
-        return Ok(Checked { program: None, diagnostics });
-    };
-    let schema = stdlib::schema().map_err(|e| InternalError(format!("the standard library is invalid: {e}")))?;
-    let (program, mut diagnostics) = check::check(&ast, schema, &file.text);
-    diagnostics::sort(&mut diagnostics);
-    Ok(Checked { program: Some(program), diagnostics })
+/// What analyzing a file found. Its parts are read-only, so that a
+/// [`ValidProgram`] can only come from an analysis that ran.
+pub struct Analysis {
+    ast: Option<syntax::ast::Program>,
+    program: Option<check::Program>,
+    diagnostics: Vec<Diagnostic>,
+    internal: Option<InternalError>,
+}
+
+impl Analysis {
+    /// The syntax tree, when the pipeline's outline could be read; broken
+    /// components are in it as far as they could be read.
+    pub fn ast(&self) -> Option<&syntax::ast::Program> {
+        self.ast.as_ref()
+    }
+
+    /// The elaborated program, made of every component that parsed.
+    pub fn program(&self) -> Option<&check::Program> {
+        self.program.as_ref()
+    }
+
+    /// Every diagnostic, in source order.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// A failure of medc itself, such as an unreadable standard library.
+    pub fn internal(&self) -> Option<&InternalError> {
+        self.internal.as_ref()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        diagnostics::has_errors(&self.diagnostics)
+    }
+
+    /// The program, when it has no error: the only thing `lower` accepts.
+    pub fn valid(&self) -> Option<ValidProgram<'_>> {
+        match (&self.program, &self.internal) {
+            (Some(program), None) if !self.has_errors() => Some(ValidProgram { program }),
+            _ => None,
+        }
+    }
+}
+
+/// A checked program without errors. Only [`Analysis::valid`] makes one, so
+/// a lowering of an erroneous program cannot be written.
+#[derive(Clone, Copy)]
+pub struct ValidProgram<'a> {
+    program: &'a check::Program,
+}
+
+impl<'a> ValidProgram<'a> {
+    pub fn program(self) -> &'a check::Program {
+        self.program
+    }
+}
+
+/// A compiled program: its template, the JSON `medc build` writes, and
+/// the warnings and notes that came with it.
+pub struct Compiled {
+    /// The pipeline's name, as written.
+    pub pipeline: String,
+    pub template: lower::template::Template,
+    pub json: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why a file did not compile.
+#[derive(Debug)]
+pub enum Failed {
+    /// The program has errors; every diagnostic, in source order.
+    Rejected { diagnostics: Vec<Diagnostic> },
+    /// medc itself failed on a program without errors.
+    Internal { error: InternalError, diagnostics: Vec<Diagnostic> },
+}
+
+impl Failed {
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Failed::Rejected { diagnostics } | Failed::Internal { diagnostics, .. } => diagnostics,
+        }
+    }
 }
 
 /// A failure of medc itself, not of the program it was given.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct InternalError(pub String);
 
 impl std::fmt::Display for InternalError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "internal error: {}", self.0)
     }
+}
+
+/// The tree without the terms of broken chunks, which are missing or partial.
+fn without<'a>(ast: &'a syntax::ast::Program, broken: &[Span]) -> std::borrow::Cow<'a, syntax::ast::Program> {
+    if broken.is_empty() {
+        return std::borrow::Cow::Borrowed(ast);
+    }
+    let mut kept = ast.clone();
+    kept.body.terms.retain(|term| !broken.iter().any(|chunk| chunk.contains(term.span())));
+    std::borrow::Cow::Owned(kept)
+}
+
+/// Whether a checker's diagnostic may only be the echo of a broken chunk:
+/// something unused (the broken text may use it), a reference to a name the
+/// broken text mentions (it may declare it), or a finding whose code the
+/// broken text mentions (it may waive it).
+fn cascades(diagnostic: &Diagnostic, broken: &[Span], text: &str) -> bool {
+    let code = diagnostic.code;
+    if std::ptr::eq(code, &codes::UNUSED) || std::ptr::eq(code, &codes::UNUSED_WAIVER) {
+        return true;
+    }
+    let mentioned = |word: &str| {
+        broken
+            .iter()
+            .filter_map(|chunk| text.get(chunk.range()))
+            .any(|chunk| chunk.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).any(|w| w == word))
+    };
+    if code.category == codes::Category::Compliance && mentioned(code.code) {
+        return true;
+    }
+    std::ptr::eq(code, &codes::UNKNOWN_REFERENCE) && text.get(diagnostic.primary.span.range()).is_some_and(mentioned)
 }

@@ -226,15 +226,18 @@ fn usage_error(message: &str) -> ExitCode {
 struct Outcome {
     file: SourceFile,
     diagnostics: Vec<Diagnostic>,
-    program: Option<medc::check::Program>,
 }
 
 fn check_one(name: String, bytes: Vec<u8>) -> Result<Outcome, String> {
     match source::decode(&name, bytes) {
-        Err((file, diagnostic)) => Ok(Outcome { file, diagnostics: vec![diagnostic], program: None }),
+        Err((file, diagnostic)) => Ok(Outcome { file, diagnostics: vec![diagnostic] }),
         Ok(file) => {
-            let checked = medc::check_file(&file).map_err(|e| e.to_string())?;
-            Ok(Outcome { file, diagnostics: checked.diagnostics, program: checked.program })
+            let analysis = medc::analyze(&file);
+            if let Some(error) = analysis.internal() {
+                return Err(error.to_string());
+            }
+            let diagnostics = analysis.diagnostics().to_vec();
+            Ok(Outcome { file, diagnostics })
         }
     }
 }
@@ -263,28 +266,43 @@ fn check(paths: &[PathBuf], options: &ReportOptions) -> ExitCode {
     }
 }
 
-/// Checks one program for a command that writes something from it: the
-/// checked program, or the exit status to stop with (diagnostics printed).
-fn compile(path: &Path, options: &ReportOptions) -> Result<medc::check::Program, ExitCode> {
-    let outcome = match read(path).and_then(|(name, bytes)| check_one(name, bytes)) {
-        Ok(outcome) => outcome,
-        Err(message) => return Err(usage_error(&message)),
+/// Compiles one program for a command that writes something from it: the
+/// compiled program, or the exit status to stop with (diagnostics printed).
+fn compile(path: &Path, options: &ReportOptions) -> Result<medc::Compiled, ExitCode> {
+    let (name, bytes) = read(path).map_err(|message| usage_error(&message))?;
+    let (file, compiled) = match source::decode(&name, bytes) {
+        Err((file, diagnostic)) => (file, Err(medc::Failed::Rejected { diagnostics: vec![diagnostic] })),
+        Ok(file) => {
+            let compiled = medc::compile(&file);
+            (file, compiled)
+        }
     };
-    let outcomes = [outcome];
-    print_diagnostics(&outcomes, options, false);
-    let [outcome] = outcomes;
-    if options.fails(&outcome.diagnostics) {
-        return Err(ExitCode::from(1));
+    match compiled {
+        Ok(compiled) => {
+            let outcomes = [Outcome { file, diagnostics: compiled.diagnostics.clone() }];
+            print_diagnostics(&outcomes, options, false);
+            if options.fails(&compiled.diagnostics) {
+                return Err(ExitCode::from(1));
+            }
+            Ok(compiled)
+        }
+        Err(medc::Failed::Rejected { diagnostics }) => {
+            print_diagnostics(&[Outcome { file, diagnostics }], options, false);
+            Err(ExitCode::from(1))
+        }
+        Err(medc::Failed::Internal { error, diagnostics }) => {
+            print_diagnostics(&[Outcome { file, diagnostics }], options, false);
+            Err(usage_error(&error.to_string()))
+        }
     }
-    outcome.program.ok_or_else(|| usage_error("internal error: a program without errors has no checked form"))
 }
 
 fn build(path: &Path, output: Option<&Path>, compact: bool, options: &ReportOptions) -> ExitCode {
-    let program = match compile(path, options) {
-        Ok(program) => program,
+    let compiled = match compile(path, options) {
+        Ok(compiled) => compiled,
         Err(status) => return status,
     };
-    let template = medc::deploy::render(&medc::lower::lower(&program), compact);
+    let template = medc::deploy::render(&compiled.template, compact);
     if let Some(advice) = medc::deploy::size_advice(template.len(), compact) {
         eprintln!("medc: warning: {advice}");
     }
@@ -297,14 +315,13 @@ fn build(path: &Path, output: Option<&Path>, compact: bool, options: &ReportOpti
 }
 
 fn params(path: &Path, format: ParamsFormat, output: Option<&Path>, options: &ReportOptions) -> ExitCode {
-    let program = match compile(path, options) {
-        Ok(program) => program,
+    let compiled = match compile(path, options) {
+        Ok(compiled) => compiled,
         Err(status) => return status,
     };
-    let template = medc::lower::lower(&program);
     let text = match format {
-        ParamsFormat::Json => medc::deploy::params::json(&template),
-        ParamsFormat::Overrides => medc::deploy::params::overrides(&template, &program.name.name),
+        ParamsFormat::Json => medc::deploy::params::json(&compiled.template),
+        ParamsFormat::Overrides => medc::deploy::params::overrides(&compiled.template, &compiled.pipeline),
     };
     write_output(output.unwrap_or(Path::new("-")), &text)
 }

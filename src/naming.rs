@@ -4,6 +4,7 @@
 //! checker verifies each name fits its service's limit with the longest
 //! suffix the parameter allows, and the lowering builds the same names.
 
+use crate::check::model::Kind;
 use crate::check::model::{Component, Program};
 
 /// The longest environment suffix `SUFFIX_PATTERN` admits.
@@ -47,26 +48,26 @@ fn bucket(stem: String) -> Named {
 /// The resources a component gets names for.
 pub fn component_names(pipeline: &str, component: &Component) -> Vec<Named> {
     let base = stem(&[pipeline, &component.name]);
-    match component.kind.as_str() {
-        "database" => vec![
+    match component.kind {
+        Kind::Database => vec![
             named("Aurora cluster identifier", base.clone(), 63),
             // Instances are numbered: writer 1, readers 2..16.
             named("Aurora instance identifier", format!("{base}-16"), 63),
         ],
-        "cache" => vec![named("ElastiCache replication group id", base, 40)],
-        "bucket" => vec![bucket(base)],
-        "stream" => vec![named("Kinesis stream name", base, 128)],
-        "service" => vec![named("ECS service name", base, 255)],
-        "api" => {
+        Kind::Cache => vec![named("ElastiCache replication group id", base, 40)],
+        Kind::Bucket => vec![bucket(base)],
+        Kind::Stream => vec![named("Kinesis stream name", base, 128)],
+        Kind::Service => vec![named("ECS service name", base, 255)],
+        Kind::Api => {
             vec![named("API Gateway REST API name", base.clone(), 255), named("network load balancer name", base, 32)]
         }
-        "key" => vec![named("KMS alias", format!("alias/{base}"), 256)],
-        "alarms" => vec![named("SNS topic name", base, 256)],
-        "backup" => vec![
+        Kind::Key => vec![named("KMS alias", format!("alias/{base}"), 256)],
+        Kind::Alarms => vec![named("SNS topic name", base, 256)],
+        Kind::Backup => vec![
             named("backup vault name", format!("{base}-vault"), 50),
             named("backup plan name", format!("{base}-plan"), 50),
         ],
-        _ => Vec::new(),
+        Kind::Secret | Kind::Network | Kind::Storage => Vec::new(),
     }
 }
 

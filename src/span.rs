@@ -28,6 +28,11 @@ impl Span {
         self.start == self.end
     }
 
+    /// Whether `other` lies wholly inside this span.
+    pub fn contains(self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+
     pub fn range(self) -> std::ops::Range<usize> {
         self.start..self.end
     }

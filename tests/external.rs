@@ -26,8 +26,10 @@ fn templates(dir: &Path) -> Vec<PathBuf> {
         entries.sort();
         for path in entries.into_iter().filter(|p| p.extension().is_some_and(|e| e == "medimg")) {
             let text = std::fs::read_to_string(&path).unwrap();
-            let checked = medc::check_file(&SourceFile::new(path.display().to_string(), text)).unwrap();
-            let template = medc::lower::lower(&checked.program.unwrap()).to_json();
+            let template = match medc::compile(&SourceFile::new(path.display().to_string(), text)) {
+                Ok(compiled) => compiled.json,
+                Err(failed) => panic!("{} does not compile: {failed:?}", path.display()),
+            };
             let name = format!("{}-{}.json", folder.replace('/', "-"), path.file_stem().unwrap().to_string_lossy());
             let out = dir.join(name);
             std::fs::write(&out, template).unwrap();

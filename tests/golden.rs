@@ -26,7 +26,7 @@ fn expected_code(bytes: &[u8]) -> String {
 
 /// Checks the case file, as `medc check` would, naming it by its path
 /// under tests/ so snapshots do not depend on where the repository lives.
-fn run(path: &Path) -> (SourceFile, Vec<Diagnostic>, Option<medc::check::Program>) {
+fn run(path: &Path) -> (SourceFile, Vec<Diagnostic>, Option<medc::Analysis>) {
     let bytes = std::fs::read(path).unwrap();
     let name = format!(
         "cases/{}/{}",
@@ -36,8 +36,10 @@ fn run(path: &Path) -> (SourceFile, Vec<Diagnostic>, Option<medc::check::Program
     match source::decode(&name, bytes) {
         Err((file, diagnostic)) => (file, vec![diagnostic], None),
         Ok(file) => {
-            let checked = medc::check_file(&file).unwrap();
-            (file, checked.diagnostics, checked.program)
+            let analysis = medc::analyze(&file);
+            assert!(analysis.internal().is_none(), "{:?}", analysis.internal());
+            let diagnostics = analysis.diagnostics().to_vec();
+            (file, diagnostics, Some(analysis))
         }
     }
 }
@@ -99,7 +101,8 @@ fn waived_findings() {
             "{}: expected {expected} as a waived note, got {notes:?}",
             path.display()
         );
-        let program = program.expect("a waived case parses");
+        let analysis = program.expect("a waived case decodes");
+        let program = analysis.program().expect("a waived case parses");
         assert!(program.waived.iter().any(|w| w.code.code == expected), "the waiver is recorded for the output");
         insta::assert_snapshot!(rendered(&file, &diagnostics));
     });
@@ -118,18 +121,19 @@ fn examples() {
 
 /// Checks a program that must compile, and returns its dumps.
 fn check_clean(path: &Path) -> String {
-    let (file, diagnostics, program) = run(path);
+    let (_, diagnostics, program) = run(path);
     let unexpected: Vec<String> = diagnostics
         .iter()
         .filter(|d| d.severity != Severity::Note)
         .map(|d| format!("{} {}", d.code.code, d.message))
         .collect();
     assert!(unexpected.is_empty(), "{}: {unexpected:?}", path.display());
-    let ast = medc::syntax::parse(&file.text).program.expect("parses");
-    let program = program.expect("checks");
+    let analysis = program.expect("decodes");
+    let valid = analysis.valid().expect("checks clean");
+    let ast = analysis.ast().expect("parses");
     format!(
         "--- syntax tree\n{}\n--- elaborated program\n{}",
-        medc::syntax::dump::program(&ast),
-        medc::check::dump::program(&program)
+        medc::syntax::dump::program(ast),
+        medc::check::dump::program(valid.program())
     )
 }

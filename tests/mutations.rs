@@ -46,18 +46,18 @@ const MUTATIONS: &[(&str, &str, &str)] = &[
 
 #[test]
 fn every_insecure_change_is_an_error_at_its_line() {
-    let clean = medc::check_file(&SourceFile::new("medimg.medimg", EXAMPLE)).unwrap();
+    let clean = medc::analyze(&SourceFile::new("medimg.medimg", EXAMPLE));
     assert!(!clean.has_errors());
     for (original, insecure, code) in MUTATIONS {
         assert_eq!(EXAMPLE.matches(original).count(), 1, "`{original}` appears once in the example");
         let mutated = EXAMPLE.replacen(original, insecure, 1);
         let line = EXAMPLE[..EXAMPLE.find(original).unwrap()].matches('\n').count() + 1;
-        let checked = medc::check_file(&SourceFile::new("medimg.medimg", mutated.clone())).unwrap();
-        let found = checked.diagnostics.iter().find(|d| d.code.code == *code && d.severity == Severity::Error);
+        let checked = medc::analyze(&SourceFile::new("medimg.medimg", mutated.clone()));
+        let found = checked.diagnostics().iter().find(|d| d.code.code == *code && d.severity == Severity::Error);
         let Some(diagnostic) = found else {
             panic!(
                 "`{insecure}` gave no {code}: {:?}",
-                checked.diagnostics.iter().map(|d| d.code.code).collect::<Vec<_>>()
+                checked.diagnostics().iter().map(|d| d.code.code).collect::<Vec<_>>()
             );
         };
         let at = mutated[..diagnostic.primary.span.start].matches('\n').count() + 1;

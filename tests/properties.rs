@@ -82,8 +82,8 @@ fn program() -> impl Strategy<Value = String> {
 
 fn diagnostics_json(text: &str) -> String {
     let file = SourceFile::new("p.medimg", text);
-    let checked = medc::check_file(&file).unwrap();
-    render(Format::Json, &[FileReport { file: &file, diagnostics: &checked.diagnostics }], false)
+    let checked = medc::analyze(&file);
+    render(Format::Json, &[FileReport { file: &file, diagnostics: checked.diagnostics() }], false)
 }
 
 proptest! {
@@ -92,16 +92,16 @@ proptest! {
     #[test]
     fn token_soup_never_panics(text in program()) {
         let file = SourceFile::new("p.medimg", text);
-        let checked = medc::check_file(&file).unwrap();
+        let checked = medc::analyze(&file);
         for format in [Format::Human, Format::Short, Format::Json, Format::Sarif] {
-            render(format, &[FileReport { file: &file, diagnostics: &checked.diagnostics }], false);
+            render(format, &[FileReport { file: &file, diagnostics: checked.diagnostics() }], false);
         }
     }
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         match source::decode("b.medimg", bytes) {
-            Ok(file) => { medc::check_file(&file).unwrap(); }
+            Ok(file) => { assert!(medc::analyze(&file).internal().is_none()); }
             Err((file, diagnostic)) => {
                 render(Format::Human, &[FileReport { file: &file, diagnostics: &[diagnostic] }], false);
             }

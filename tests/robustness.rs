@@ -6,7 +6,7 @@ use medc::diagnostics::render::{render, FileReport, Format};
 use medc::source::{self, SourceFile};
 
 fn check(text: &str) -> Vec<medc::diagnostics::Diagnostic> {
-    medc::check_file(&SourceFile::new("input.medimg", text)).unwrap().diagnostics
+    medc::analyze(&SourceFile::new("input.medimg", text)).diagnostics().to_vec()
 }
 
 #[test]

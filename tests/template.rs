@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 
 fn build(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap();
-    let checked = medc::check_file(&SourceFile::new(path.display().to_string(), text)).unwrap();
-    assert!(!checked.has_errors(), "{} has errors", path.display());
-    medc::lower::lower(&checked.program.unwrap()).to_json()
+    match medc::compile(&SourceFile::new(path.display().to_string(), text)) {
+        Ok(compiled) => compiled.json,
+        Err(failed) => panic!("{} does not compile: {failed:?}", path.display()),
+    }
 }
 
 fn template(relative: &str) -> Value {

@@ -1,4 +1,4 @@
-//! Any text: the whole compile (check, lower, emit, render every format)
+//! Any text: the whole compile (analyze, lower, emit, render every format)
 //! never panics, and a program without errors always lowers.
 #![no_main]
 
@@ -7,14 +7,13 @@ use medc::diagnostics::render::{render, FileReport, Format};
 
 fuzz_target!(|text: &str| {
     let file = medc::source::SourceFile::new("fuzz.medimg", text);
-    let Ok(checked) = medc::check_file(&file) else { return };
+    let analysis = medc::analyze(&file);
     for format in [Format::Human, Format::Short, Format::Json, Format::Sarif] {
-        render(format, &[FileReport { file: &file, diagnostics: &checked.diagnostics }], false);
+        render(format, &[FileReport { file: &file, diagnostics: analysis.diagnostics() }], false);
     }
-    if !checked.has_errors() {
-        if let Some(program) = checked.program {
-            let json = medc::lower::lower(&program).to_json();
-            assert!(json.starts_with('{'));
-        }
+    match medc::compile(&file) {
+        Ok(compiled) => assert!(compiled.json.starts_with('{')),
+        Err(medc::Failed::Rejected { diagnostics }) => assert!(medc::diagnostics::has_errors(&diagnostics)),
+        Err(medc::Failed::Internal { error, .. }) => panic!("{error}"),
     }
 });

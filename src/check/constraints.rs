@@ -13,7 +13,7 @@ pub fn check(program: &Program, schema: &Schema, source: &str, findings: &mut Ve
     let pipeline = Owner { description: "the pipeline".into(), component: None, source };
     settings(&program.settings, &schema.pipeline().settings, &pipeline, disposable, findings);
     for component in &program.components {
-        let Some(kind) = schema.kind(&component.kind) else {
+        let Some(kind) = schema.kind(component.kind.name()) else {
             continue;
         };
         let owner = Owner::of(component, source);

@@ -4,7 +4,7 @@
 //! such as `credentials` default to, and reports required settings that are
 //! missing.
 
-use super::model::{Component, Origin, Program, Setting, Settings};
+use super::model::{Component, Kind, Origin, Program, Setting, Settings};
 use super::Finding;
 use crate::diagnostics::{codes, Diagnostic, Label};
 use crate::span::Span;
@@ -18,9 +18,10 @@ pub fn elaborate(program: &mut Program, schema: &Schema, findings: &mut Vec<Find
     let disposable = program.disposable();
 
     for kind in schema.component_kinds().filter(|k| k.implicit) {
-        if !program.components.iter().any(|c| c.kind == kind.name) {
+        let Some(closed) = Kind::from_name(&kind.name) else { continue };
+        if !program.components.iter().any(|c| c.kind == closed) {
             program.components.push(Component {
-                kind: kind.name.clone(),
+                kind: closed,
                 engine: None,
                 name: kind.name.clone(),
                 head: program.name.span,
@@ -36,7 +37,7 @@ pub fn elaborate(program: &mut Program, schema: &Schema, findings: &mut Vec<Find
 
     let mut implicit_secrets = Vec::new();
     for component in &mut program.components {
-        let Some(kind) = schema.kind(&component.kind) else {
+        let Some(kind) = schema.kind(component.kind.name()) else {
             continue;
         };
         report_missing(component, &component.settings, &kind.settings, None, findings);
@@ -101,7 +102,7 @@ fn fill(
 fn implicit_secret(pipeline: &str, component: &str, setting: &str, owner: Span) -> Component {
     let existing = format!("{pipeline}/{component}-{setting}").replace('_', "-");
     Component {
-        kind: "secret".into(),
+        kind: Kind::Secret,
         engine: None,
         name: format!("{component}_{setting}"),
         head: owner,

@@ -20,7 +20,7 @@ pub use model::Program;
 /// How messages name a component: "database `aurora`", or "`network`" for
 /// the kinds a pipeline has one of, which carry no name of their own.
 pub fn describe(component: &Component) -> String {
-    if component.name == component.kind {
+    if component.name == component.kind.name() {
         format!("`{}`", component.kind)
     } else {
         format!("{} `{}`", component.kind, component.name)

@@ -50,9 +50,83 @@ impl Settings {
     }
 }
 
+/// The component kinds the standard library declares, one variant each
+/// (a test keeps the two in bijection). Code that treats kinds differently
+/// matches on this enum exhaustively, so a new kind is a compile error at
+/// every place that must learn about it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Key,
+    Secret,
+    Network,
+    Database,
+    Storage,
+    Bucket,
+    Cache,
+    Stream,
+    Service,
+    Api,
+    Alarms,
+    Backup,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 12] = [
+        Kind::Key,
+        Kind::Secret,
+        Kind::Network,
+        Kind::Database,
+        Kind::Storage,
+        Kind::Bucket,
+        Kind::Cache,
+        Kind::Stream,
+        Kind::Service,
+        Kind::Api,
+        Kind::Alarms,
+        Kind::Backup,
+    ];
+
+    /// The kind's word in the language and the standard library.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Key => "key",
+            Kind::Secret => "secret",
+            Kind::Network => "network",
+            Kind::Database => "database",
+            Kind::Storage => "storage",
+            Kind::Bucket => "bucket",
+            Kind::Cache => "cache",
+            Kind::Stream => "stream",
+            Kind::Service => "service",
+            Kind::Api => "api",
+            Kind::Alarms => "alarms",
+            Kind::Backup => "backup",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// Whether the kind holds data that services use (`connects`, `reads`,
+    /// `writes`, `mount`), so that nothing using it is worth a warning.
+    pub fn holds_data(self) -> bool {
+        match self {
+            Kind::Database | Kind::Storage | Kind::Bucket | Kind::Cache | Kind::Stream => true,
+            Kind::Key | Kind::Secret | Kind::Network | Kind::Service | Kind::Api | Kind::Alarms | Kind::Backup => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Component {
-    pub kind: String,
+    pub kind: Kind,
     pub engine: Option<String>,
     pub name: String,
     /// Where the component is written (its kind, engine and name), or, for
@@ -128,7 +202,7 @@ impl Program {
         self.components.iter().find(|c| c.name == name)
     }
 
-    pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Component> + 'a {
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Component> + '_ {
         self.components.iter().filter(move |c| c.kind == kind)
     }
 

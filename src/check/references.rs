@@ -2,7 +2,7 @@
 //! exists and is of a kind the setting can use; names are unique; secrets
 //! and data components that nothing uses are reported.
 
-use super::model::{Component, Origin, Program};
+use super::model::{Component, Kind, Origin, Program};
 use crate::diagnostics::{codes, Diagnostic, Label};
 use crate::stdlib::Schema;
 use crate::suggest::closest;
@@ -18,7 +18,7 @@ pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnosti
         components.entry(&component.name).or_insert(component);
     }
     for component in &program.components {
-        let Some(kind) = schema.kind(&component.kind) else {
+        let Some(kind) = schema.kind(component.kind.name()) else {
             continue;
         };
         for setting in &component.settings.items {
@@ -39,17 +39,18 @@ pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnosti
             reference(program, &components, &route.target, &["service".to_string()], "route", diagnostics);
         }
     }
-    let has_services = program.components.iter().any(|c| c.kind == "service");
+    let has_services = program.components.iter().any(|c| c.kind == Kind::Service);
     for component in &program.components {
         let Origin::User(_) = component.origin else {
             continue;
         };
-        let data = matches!(component.kind.as_str(), "database" | "storage" | "bucket" | "cache" | "stream");
         // A data component is unused only in a pipeline that has services to
         // use it; a pipeline of data stores alone is a data tier.
-        let unused = !used.contains(component.name.as_str()) && (component.kind == "secret" || (data && has_services));
+        let secret = component.kind == Kind::Secret;
+        let unused =
+            !used.contains(component.name.as_str()) && (secret || (component.kind.holds_data() && has_services));
         if unused {
-            let hint = if component.kind == "secret" {
+            let hint = if secret {
                 "refer to it with `credentials` or `auth`, or remove it".to_string()
             } else {
                 format!(
@@ -89,7 +90,7 @@ fn reference(
     match components.get(name.name.as_str()) {
         None => {
             let candidates: Vec<&str> =
-                program.components.iter().filter(|c| kinds.contains(&c.kind)).map(|c| c.name.as_str()).collect();
+                program.components.iter().filter(|c| accepts(kinds, c.kind)).map(|c| c.name.as_str()).collect();
             let help = match closest(&name.name, candidates.iter().copied()) {
                 Some(close) => format!("did you mean `{close}`?"),
                 None if candidates.is_empty() => format!("declare the {wanted} first"),
@@ -105,7 +106,7 @@ fn reference(
                 help,
             ));
         }
-        Some(component) if !kinds.contains(&component.kind) => {
+        Some(component) if !accepts(kinds, component.kind) => {
             let mut diagnostic = Diagnostic::new(
                 &codes::WRONG_KIND,
                 format!("`{setting}` takes a {wanted}, but `{}` is a {}", name.name, component.kind),
@@ -122,17 +123,22 @@ fn reference(
     }
 }
 
+/// Whether a reference setting that takes `kinds` may name a `kind`.
+fn accepts(kinds: &[String], kind: Kind) -> bool {
+    kinds.iter().any(|k| k == kind.name())
+}
+
 fn unique_names(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
     // The first component of each name, and of each kind a pipeline has one of.
     let mut by_name: HashMap<&str, &Component> = HashMap::new();
-    let mut by_single_kind: HashMap<&str, &Component> = HashMap::new();
+    let mut by_single_kind: HashMap<Kind, &Component> = HashMap::new();
     for component in &program.components {
-        let single = schema.kind(&component.kind).is_some_and(|k| k.single);
-        let first_of_kind = if single { by_single_kind.get(component.kind.as_str()).copied() } else { None };
+        let single = schema.kind(component.kind.name()).is_some_and(|k| k.single);
+        let first_of_kind = if single { by_single_kind.get(&component.kind).copied() } else { None };
         let earlier = first_of_kind.or_else(|| by_name.get(component.name.as_str()).copied());
         by_name.entry(&component.name).or_insert(component);
         if single {
-            by_single_kind.entry(&component.kind).or_insert(component);
+            by_single_kind.entry(component.kind).or_insert(component);
         }
         let (Some(earlier), Origin::User(_)) = (earlier, component.origin) else { continue };
         let message = if !(single && earlier.kind == component.kind) {

@@ -2,7 +2,7 @@
 //! waivers using the standard library's declarations, and reads each value
 //! into its type. Unknown names get a "did you mean".
 
-use super::model::{Component, Origin, Program, Route, Scope, Setting, Settings, Waiver};
+use super::model::{self, Component, Origin, Program, Route, Scope, Setting, Settings, Waiver};
 use crate::diagnostics::{codes, Diagnostic, Label};
 use crate::span::Span;
 use crate::stdlib::{Kind, Schema, SettingDecl};
@@ -31,9 +31,9 @@ pub fn resolve(ast: &ast::Program, schema: &Schema, diagnostics: &mut Vec<Diagno
     while pos < all.len() {
         // Components and waivers at the pipeline level; the rest are settings.
         if let Term::Word(word) = &all[pos] {
-            if let Some(kind) = schema.component_kinds().find(|k| k.name == word.name) {
+            if let Some((closed, kind)) = model::Kind::from_name(&word.name).zip(schema.kind(&word.name)) {
                 pos += 1;
-                if let Some(component) = resolver.component(kind, word, all, &mut pos, &mut program.waivers) {
+                if let Some(component) = resolver.component(closed, kind, word, all, &mut pos, &mut program.waivers) {
                     program.components.push(component);
                 }
                 continue;
@@ -58,6 +58,7 @@ impl Resolver<'_> {
     /// `KIND [ENGINE] [NAME] < ... >`, after the kind's word.
     fn component(
         &mut self,
+        closed: model::Kind,
         kind: &Kind,
         kind_word: &Ident,
         terms: &[Term],
@@ -151,7 +152,7 @@ impl Resolver<'_> {
         };
         *pos += 1;
         let mut component = Component {
-            kind: kind.name.clone(),
+            kind: closed,
             engine,
             name: name.clone(),
             head,

@@ -2,7 +2,7 @@
 //! constraint: data residency, tags, raw grants, Fargate sizes, alarm
 //! addresses, resource names, and the disposable lifecycle's record.
 
-use super::model::{Component, Origin, Program};
+use super::model::{Component, Kind, Origin, Program};
 use super::Finding;
 use crate::diagnostics::{codes, Diagnostic, Label, Severity};
 use crate::naming::{self, Named};
@@ -14,14 +14,24 @@ pub fn check(program: &Program, findings: &mut Vec<Finding>) {
     tags(program, findings);
     disposable(program, findings);
     for component in &program.components {
-        match component.kind.as_str() {
-            "service" => {
+        match component.kind {
+            Kind::Service => {
                 grants(component, findings);
                 fargate_size(component, findings);
             }
-            "alarms" => notify_target(component, findings),
-            _ => {}
-        } // An invalid name is reported once, by the resolver.
+            Kind::Alarms => notify_target(component, findings),
+            Kind::Key
+            | Kind::Secret
+            | Kind::Network
+            | Kind::Database
+            | Kind::Storage
+            | Kind::Bucket
+            | Kind::Cache
+            | Kind::Stream
+            | Kind::Api
+            | Kind::Backup => {}
+        }
+        // An invalid name is reported once, by the resolver.
         if super::resolve::valid_name(&component.name) {
             names(naming::component_names(&program.name.name, component), component.head, Some(component), findings);
         }

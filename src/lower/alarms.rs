@@ -4,6 +4,7 @@
 use super::template::{get_att, reference, sub, Resource};
 use super::{api, cache, database, logical_id, service, storage, stream, text, Lowering};
 use crate::check::model::Component;
+use crate::check::model::Kind;
 use crate::types::Value as Setting;
 use serde_json::{json, Value};
 
@@ -36,7 +37,7 @@ fn seconds(settings: &crate::check::model::Settings, name: &str, fallback: u64) 
 }
 
 pub fn lower(lowering: &mut Lowering<'_>) {
-    let Some(alarms) = lowering.program.of_kind("alarms").next() else { return };
+    let Some(alarms) = lowering.program.of_kind(Kind::Alarms).next() else { return };
     let settings = &alarms.settings;
     let mut topic = json!({ "TopicName": lowering.name(&[&alarms.name]), "DisplayName": format!("{} alarms", lowering.program.name.name) });
     if settings.on("encrypted") {
@@ -128,8 +129,8 @@ fn alarms_for(
     let name = &component.name;
     let id = |what: &str| logical_id(name, what);
     let above = "GreaterThanThreshold";
-    match component.kind.as_str() {
-        "database" => {
+    match component.kind {
+        Kind::Database => {
             let cluster = database::cluster_id(component);
             let dimension = vec![("DBClusterIdentifier", reference(&cluster))];
             vec![
@@ -165,7 +166,7 @@ fn alarms_for(
                 },
             ]
         }
-        "stream" => {
+        Kind::Stream => {
             let dimension = vec![("StreamName", reference(&stream::stream_id(component)))];
             vec![
                 Alarm {
@@ -190,7 +191,7 @@ fn alarms_for(
                 },
             ]
         }
-        "service" => {
+        Kind::Service => {
             let dimension = vec![
                 ("ClusterName", reference(service::CLUSTER)),
                 ("ServiceName", get_att(&service::service_id(component), "Name")),
@@ -218,7 +219,7 @@ fn alarms_for(
                 },
             ]
         }
-        "cache" => {
+        Kind::Cache => {
             // ElastiCache reports per node; the primary is node 001.
             let dimension =
                 vec![("CacheClusterId", sub(format!("${{{}}}-001", cache::replication_group_id(component))))];
@@ -245,7 +246,7 @@ fn alarms_for(
                 },
             ]
         }
-        "storage" => {
+        Kind::Storage => {
             let dimension = vec![("FileSystemId", reference(&storage::file_system_id(component)))];
             if text(&component.settings, "throughput", "elastic") == "bursting" {
                 vec![Alarm {
@@ -271,7 +272,7 @@ fn alarms_for(
                 }]
             }
         }
-        "api" => {
+        Kind::Api => {
             let rest = vec![("ApiName", sub(lowering.name_pattern(&[name]))), ("Stage", json!("api"))];
             let mut alarms = vec![
                 Alarm {
@@ -314,6 +315,6 @@ fn alarms_for(
             }
             alarms
         }
-        _ => Vec::new(),
+        Kind::Key | Kind::Secret | Kind::Network | Kind::Bucket | Kind::Alarms | Kind::Backup => Vec::new(),
     }
 }

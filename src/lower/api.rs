@@ -8,6 +8,7 @@
 use super::network;
 use super::template::{get_att, reference, sub, Resource};
 use super::{bucket, integer, logical_id, service, text, Lowering, Suppression};
+use crate::check::model::Kind;
 use crate::check::model::{Component, Program};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -17,7 +18,7 @@ const STAGE_NAME: &str = "api";
 
 /// The apis with a route to a service.
 pub fn routes_to<'p>(program: &'p Program, service: &Component) -> Vec<&'p Component> {
-    program.of_kind("api").filter(|api| api.routes.iter().any(|r| r.target.name == service.name)).collect()
+    program.of_kind(Kind::Api).filter(|api| api.routes.iter().any(|r| r.target.name == service.name)).collect()
 }
 
 /// The services an api routes to, in order of first route.

@@ -4,21 +4,22 @@
 use super::network::assume;
 use super::template::{get_att, reference, sub, Resource};
 use super::{database, days, storage, text, Lowering};
+use crate::check::model::Kind;
 use serde_json::{json, Value};
 
 pub fn lower(lowering: &mut Lowering<'_>) {
-    let Some(backup) = lowering.program.of_kind("backup").next() else { return };
+    let Some(backup) = lowering.program.of_kind(Kind::Backup).next() else { return };
     if !backup.settings.on("plan") {
         return;
     }
     let mut resources: Vec<Value> = Vec::new();
-    for db in lowering.program.of_kind("database") {
+    for db in lowering.program.of_kind(Kind::Database) {
         let cluster = database::cluster_id(db);
         resources.push(sub(format!(
             "arn:${{AWS::Partition}}:rds:${{AWS::Region}}:${{AWS::AccountId}}:cluster:${{{cluster}}}"
         )));
     }
-    for efs in lowering.program.of_kind("storage") {
+    for efs in lowering.program.of_kind(Kind::Storage) {
         resources.push(sub(format!(
             "arn:${{AWS::Partition}}:elasticfilesystem:${{AWS::Region}}:${{AWS::AccountId}}:file-system/${{{}}}",
             storage::file_system_id(efs)

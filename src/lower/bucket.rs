@@ -6,6 +6,7 @@
 use super::template::{get_att, reference, sub, Resource};
 use super::{days, logical_id, Lowering, Suppression};
 use crate::check::model::Component;
+use crate::check::model::Kind;
 use serde_json::{json, Value};
 
 pub const LOG_BUCKET: &str = "LogBucket";
@@ -77,7 +78,7 @@ pub fn log_bucket(lowering: &mut Lowering<'_>) {
             "Condition": { "StringEquals": { "aws:SourceAccount": reference("AWS::AccountId") } },
         }),
     ];
-    if lowering.program.of_kind("api").next().is_some() {
+    if lowering.program.of_kind(Kind::Api).next().is_some() {
         // Network load balancers deliver access logs through the log
         // delivery service.
         statements.push(json!({

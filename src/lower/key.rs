@@ -6,12 +6,13 @@
 
 use super::template::{reference, sub, Resource};
 use super::{days, Lowering};
+use crate::check::model::Kind;
 use serde_json::json;
 
 pub const KEY_ID: &str = "PipelineKey";
 
 pub fn lower(lowering: &mut Lowering<'_>) {
-    let Some(key) = lowering.program.of_kind("key").next() else { return };
+    let Some(key) = lowering.program.of_kind(Kind::Key).next() else { return };
     let settings = &key.settings;
     let rotation_days = days(settings, "rotation_period", 365);
     let pending_days = days(settings, "deletion_window", 30);

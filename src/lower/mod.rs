@@ -17,39 +17,43 @@ mod storage;
 mod stream;
 pub mod template;
 
+use crate::check::model::Kind;
 use crate::check::model::{Component, Program, Settings};
 use crate::naming;
 use crate::types::Value as Setting;
+use crate::{InternalError, ValidProgram};
 use serde_json::{json, Value};
 use template::{get_att, reference, sub, Parameter, Policy, Resource, Template};
 
 pub const SUFFIX_PARAMETER: &str = "EnvironmentSuffix";
 
-/// Lowers a checked program. The program must have no errors.
-pub fn lower(program: &Program) -> Template {
+/// Lowers a program without errors (the type says so). An `Err` is medc's
+/// bug: the checked program lacks something the standard library promised.
+pub fn lower(valid: ValidProgram<'_>) -> Result<Template, InternalError> {
+    let program = valid.program();
     let mut lowering = Lowering::new(program);
     lowering.template_wide();
     key::lower(&mut lowering);
     bucket::log_bucket(&mut lowering);
     network::lower(&mut lowering);
     for component in &program.components {
-        match component.kind.as_str() {
-            "database" => database::lower(&mut lowering, component),
-            "storage" => storage::lower(&mut lowering, component),
-            "bucket" => bucket::lower(&mut lowering, component),
-            "cache" => cache::lower(&mut lowering, component),
-            "stream" => stream::lower(&mut lowering, component),
-            _ => {}
+        match component.kind {
+            Kind::Database => database::lower(&mut lowering, component),
+            Kind::Storage => storage::lower(&mut lowering, component),
+            Kind::Bucket => bucket::lower(&mut lowering, component),
+            Kind::Cache => cache::lower(&mut lowering, component),
+            Kind::Stream => stream::lower(&mut lowering, component),
+            Kind::Key | Kind::Secret | Kind::Network | Kind::Service | Kind::Api | Kind::Alarms | Kind::Backup => {}
         }
     }
     service::lower(&mut lowering);
-    for component in program.of_kind("api") {
+    for component in program.of_kind(Kind::Api) {
         api::lower(&mut lowering, component);
     }
     backup::lower(&mut lowering);
     alarms::lower(&mut lowering);
     outputs::lower(&mut lowering);
-    lowering.template
+    Ok(lowering.template)
 }
 
 pub struct Lowering<'p> {

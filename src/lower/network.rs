@@ -5,6 +5,7 @@
 
 use super::template::{availability_zone, get_att, reference, sub, Fn, Resource};
 use super::{integer, Lowering};
+use crate::check::model::Kind;
 use crate::types::Value as Setting;
 use serde_json::{json, Value};
 
@@ -13,7 +14,7 @@ pub const ENDPOINT_SECURITY_GROUP: &str = "EndpointSecurityGroup";
 
 /// The number of availability zones the network spans.
 pub fn zones(lowering: &Lowering<'_>) -> u32 {
-    lowering.program.of_kind("network").next().map_or(2, |n| integer(&n.settings, "azs", 2) as u32)
+    lowering.program.of_kind(Kind::Network).next().map_or(2, |n| integer(&n.settings, "azs", 2) as u32)
 }
 
 pub fn private_subnets(lowering: &Lowering<'_>) -> Vec<Value> {
@@ -27,7 +28,7 @@ pub fn isolated_subnets(lowering: &Lowering<'_>) -> Vec<Value> {
 fn egress_nat(lowering: &Lowering<'_>) -> bool {
     lowering
         .program
-        .of_kind("network")
+        .of_kind(Kind::Network)
         .next()
         .is_some_and(|n| matches!(n.settings.value("egress"), Some(Setting::Choice(c)) if c == "nat"))
 }
@@ -39,7 +40,7 @@ fn subnet_cidr(index: u32) -> Value {
 }
 
 pub fn lower(lowering: &mut Lowering<'_>) {
-    let Some(network) = lowering.program.of_kind("network").next() else { return };
+    let Some(network) = lowering.program.of_kind(Kind::Network).next() else { return };
     let cidr = super::text(&network.settings, "cidr", "10.40.0.0/16");
     let zones = zones(lowering);
     lowering.add(
@@ -109,7 +110,7 @@ fn associate(lowering: &mut Lowering<'_>, subnet: &str, table: &str) {
 
 /// The AWS services the pipeline's services call, reached without the internet.
 fn interface_endpoints(lowering: &mut Lowering<'_>) {
-    let services: Vec<_> = lowering.program.of_kind("service").collect();
+    let services: Vec<_> = lowering.program.of_kind(Kind::Service).collect();
     if services.is_empty() {
         return;
     }
@@ -124,7 +125,7 @@ fn interface_endpoints(lowering: &mut Lowering<'_>) {
         super::referenced(&s.settings, "writes")
             .iter()
             .chain(super::referenced(&s.settings, "reads").iter())
-            .any(|name| lowering.program.component(name).is_some_and(|c| c.kind == "stream"))
+            .any(|name| lowering.program.component(name).is_some_and(|c| c.kind == Kind::Stream))
     });
     if writes_streams {
         endpoints.push(("Kinesis", "kinesis-streams"));

@@ -6,6 +6,7 @@ use super::{
     alarms, api, bucket, cache, database, key, logical_id, network, service, storage, stream, Lowering,
     SUFFIX_PARAMETER,
 };
+use crate::check::model::Kind;
 use serde_json::Value;
 
 pub fn lower(lowering: &mut Lowering<'_>) {
@@ -25,12 +26,12 @@ pub fn lower(lowering: &mut Lowering<'_>) {
             logical_id(component, plain)
         }
     };
-    for kind in ["database", "storage", "bucket", "cache", "stream", "service", "api"] {
+    for kind in [Kind::Database, Kind::Storage, Kind::Bucket, Kind::Cache, Kind::Stream, Kind::Service, Kind::Api] {
         for (n, component) in program.of_kind(kind).enumerate() {
             let first = n == 0;
             let name = &component.name;
             match kind {
-                "database" => {
+                Kind::Database => {
                     add(
                         named(first, name, "DatabaseEndpoint"),
                         "the Aurora writer endpoint",
@@ -56,7 +57,7 @@ pub fn lower(lowering: &mut Lowering<'_>) {
                         );
                     }
                 }
-                "storage" => {
+                Kind::Storage => {
                     add(
                         named(first, name, "EfsFileSystemId"),
                         "the EFS file system",
@@ -68,12 +69,12 @@ pub fn lower(lowering: &mut Lowering<'_>) {
                         reference(&storage::access_point_id(component)),
                     );
                 }
-                "bucket" => add(
+                Kind::Bucket => add(
                     named(first, name, "ResultsBucketName"),
                     "the results bucket",
                     reference(&bucket::bucket_id(component)),
                 ),
-                "cache" => {
+                Kind::Cache => {
                     add(
                         named(first, name, "RedisEndpoint"),
                         "the Redis primary endpoint",
@@ -85,7 +86,7 @@ pub fn lower(lowering: &mut Lowering<'_>) {
                         get_att(&cache::replication_group_id(component), "PrimaryEndPoint.Port"),
                     );
                 }
-                "stream" => {
+                Kind::Stream => {
                     add(
                         named(first, name, "KinesisStreamName"),
                         "the Kinesis stream",
@@ -97,7 +98,7 @@ pub fn lower(lowering: &mut Lowering<'_>) {
                         get_att(&stream::stream_id(component), "Arn"),
                     );
                 }
-                "service" => {
+                Kind::Service => {
                     if first {
                         add("EcsClusterName".into(), "the ECS cluster", reference(service::CLUSTER));
                     }
@@ -107,7 +108,7 @@ pub fn lower(lowering: &mut Lowering<'_>) {
                         get_att(&service::service_id(component), "Name"),
                     );
                 }
-                "api" => {
+                Kind::Api => {
                     let domain = api::domain_id(component);
                     add(
                         named(first, name, "ApiGatewayUrl"),
@@ -122,7 +123,7 @@ pub fn lower(lowering: &mut Lowering<'_>) {
                     );
                     add(named(first, name, "ApiRestApiId"), "the REST API", reference(&api::rest_api_id(component)));
                 }
-                _ => {}
+                Kind::Key | Kind::Secret | Kind::Network | Kind::Alarms | Kind::Backup => {}
             }
         }
     }

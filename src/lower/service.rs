@@ -7,6 +7,7 @@ use super::network;
 use super::template::{get_att, reference, sub, Resource};
 use super::{api, bucket, cache, database, integer, logical_id, referenced, storage, stream, text, Lowering};
 use crate::check::model::Component;
+use crate::check::model::Kind;
 use crate::types::Value as Setting;
 use serde_json::{json, Value};
 
@@ -31,7 +32,7 @@ fn secret_arn(name: &str) -> Value {
 }
 
 pub fn lower(lowering: &mut Lowering<'_>) {
-    let services: Vec<&Component> = lowering.program.of_kind("service").collect();
+    let services: Vec<&Component> = lowering.program.of_kind(Kind::Service).collect();
     if services.is_empty() {
         return;
     }
@@ -299,8 +300,8 @@ fn wire_data(lowering: &mut Lowering<'_>, service: &Component, wiring: &mut Wiri
     let security_group = security_group_id(service);
     for name in referenced(&service.settings, "connects") {
         let Some(component) = program.component(name) else { continue };
-        match component.kind.as_str() {
-            "database" => {
+        match component.kind {
+            Kind::Database => {
                 let cluster = database::cluster_id(component);
                 let port = integer(&component.settings, "port", 5432);
                 wiring.env(env_name(name, "HOST"), get_att(&cluster, "Endpoint.Address"));
@@ -331,7 +332,7 @@ fn wire_data(lowering: &mut Lowering<'_>, service: &Component, wiring: &mut Wiri
                 );
                 network::allow_egress(lowering, &security_group, &target, port, &format!("PostgreSQL to {name}"));
             }
-            "cache" => {
+            Kind::Cache => {
                 let group = cache::replication_group_id(component);
                 let port = integer(&component.settings, "port", 6379);
                 wiring.env(env_name(name, "HOST"), get_att(&group, "PrimaryEndPoint.Address"));
@@ -351,14 +352,23 @@ fn wire_data(lowering: &mut Lowering<'_>, service: &Component, wiring: &mut Wiri
                 );
                 network::allow_egress(lowering, &security_group, &target, port, &format!("Redis (TLS) to {name}"));
             }
-            _ => {}
+            Kind::Key
+            | Kind::Secret
+            | Kind::Network
+            | Kind::Storage
+            | Kind::Bucket
+            | Kind::Stream
+            | Kind::Service
+            | Kind::Api
+            | Kind::Alarms
+            | Kind::Backup => {}
         }
     }
     for (setting, writes) in [("reads", false), ("writes", true)] {
         for name in referenced(&service.settings, setting) {
             let Some(component) = program.component(name) else { continue };
-            match component.kind.as_str() {
-                "stream" => {
+            match component.kind {
+                Kind::Stream => {
                     let stream = stream::stream_id(component);
                     wiring.env(env_name(name, "STREAM"), reference(&stream));
                     let actions: &[&str] = if writes {
@@ -386,7 +396,7 @@ fn wire_data(lowering: &mut Lowering<'_>, service: &Component, wiring: &mut Wiri
                     }));
                     wiring.kms_via.push("kinesis");
                 }
-                "bucket" => {
+                Kind::Bucket => {
                     let bucket = bucket::bucket_id(component);
                     wiring.env(env_name(name, "BUCKET"), reference(&bucket));
                     let object_actions: &[&str] = if writes {
@@ -408,7 +418,16 @@ fn wire_data(lowering: &mut Lowering<'_>, service: &Component, wiring: &mut Wiri
                     }));
                     wiring.kms_via.push("s3");
                 }
-                _ => {}
+                Kind::Key
+                | Kind::Secret
+                | Kind::Network
+                | Kind::Database
+                | Kind::Storage
+                | Kind::Cache
+                | Kind::Service
+                | Kind::Api
+                | Kind::Alarms
+                | Kind::Backup => {}
             }
         }
     }

@@ -147,14 +147,31 @@ pub fn schema() -> Result<&'static Schema, &'static str> {
 }
 
 /// Reads a compiled schema, refusing one without the `pipeline` kind that
-/// `Schema::pipeline` relies on.
+/// `Schema::pipeline` relies on, or whose component kinds are not exactly
+/// the checker's closed set (`check::model::Kind`).
 fn read_compiled(text: &str) -> Result<Schema, String> {
     let schema: Schema = serde_json::from_str(text).map_err(|e| format!("compiled schema: {e}"))?;
-    if schema.kinds.iter().any(|k| k.name == "pipeline") {
-        Ok(schema)
-    } else {
-        Err("compiled schema: no `pipeline` kind".to_string())
+    if !schema.kinds.iter().any(|k| k.name == "pipeline") {
+        return Err("compiled schema: no `pipeline` kind".to_string());
     }
+    kinds_match(&schema).map_err(|e| format!("compiled schema: {e}"))?;
+    Ok(schema)
+}
+
+/// The schema's component kinds and `check::model::Kind` are in bijection.
+fn kinds_match(schema: &Schema) -> Result<(), String> {
+    use crate::check::model::Kind as Closed;
+    for declared in schema.component_kinds() {
+        if Closed::from_name(&declared.name).is_none() {
+            return Err(format!("kind `{}` has no variant in `Kind`", declared.name));
+        }
+    }
+    for kind in Closed::ALL {
+        if schema.component_kinds().filter(|k| k.name == kind.name()).count() != 1 {
+            return Err(format!("`Kind::{kind:?}` is not declared once as a component kind"));
+        }
+    }
+    Ok(())
 }
 
 /// The compiled schema's text, as `compiled.json` holds it.
@@ -512,6 +529,19 @@ mod tests {
         assert_eq!(read_compiled(r#"{"kinds": []}"#).unwrap_err(), "compiled schema: no `pipeline` kind");
         let unknown_code = COMPILED.replacen("MEDC-1007", "MEDC-9999", 1);
         assert!(read_compiled(&unknown_code).unwrap_err().contains("unknown code MEDC-9999"));
+    }
+
+    #[test]
+    fn component_kinds_and_the_kind_enum_are_in_bijection() {
+        let schema = from_sources().unwrap();
+        assert_eq!(kinds_match(&schema), Ok(()));
+        let mut names: Vec<&str> = schema.component_kinds().map(|k| k.name.as_str()).collect();
+        let mut variants: Vec<&str> = crate::check::model::Kind::ALL.iter().map(|k| k.name()).collect();
+        names.sort_unstable();
+        variants.sort_unstable();
+        assert_eq!(names, variants);
+        let without_stream = COMPILED.replacen("\"name\": \"stream\"", "\"name\": \"queue\"", 1);
+        assert!(read_compiled(&without_stream).unwrap_err().contains("`queue` has no variant"));
     }
 
     #[test]

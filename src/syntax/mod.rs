@@ -28,11 +28,16 @@ pub(crate) struct Grammar;
 /// The result of parsing: the tree when the program's outline could be read,
 /// every syntax error found, and the comments the tree leaves out.
 pub struct Parsed {
+    /// The tree, with as much of each broken chunk as could be read.
     pub program: Option<ast::Program>,
     pub diagnostics: Vec<Diagnostic>,
     /// Every `//` comment, in source order: a side table (the tree has no
     /// place for them) that the formatter interleaves by byte offset.
     pub comments: Vec<Span>,
+    /// The byte ranges of the body that hold a syntax error, each a
+    /// top-level component and the settings before it; checking leaves them
+    /// out, since their terms are missing or partial.
+    pub broken: Vec<Span>,
 }
 
 pub fn parse(text: &str) -> Parsed {
@@ -44,11 +49,13 @@ pub fn parse(text: &str) -> Parsed {
             Label::new(Span::new(0, text.len()), "nothing but blank space and comments"),
             "a program is `pipeline NAME < ... >`; the smallest is `pipeline medimg < >`",
         ));
-        return Parsed { program: None, diagnostics, comments: comments(text) };
+        return Parsed { program: None, diagnostics, comments: comments(text), broken: Vec::new() };
     }
     let mut comments = Vec::new();
     let layout = match scan::scan(text, &mut comments) {
-        scan::Scan::Broken(errors) => return Parsed { program: None, diagnostics: errors, comments },
+        scan::Scan::Broken(errors) => {
+            return Parsed { program: None, diagnostics: errors, comments, broken: Vec::new() }
+        }
         scan::Scan::Balanced(layout) => layout,
     };
     let header_end = layout.as_ref().map_or(text.len(), |l| l.open + 1);
@@ -65,9 +72,10 @@ pub fn parse(text: &str) -> Parsed {
             // every bracket balanced, so `<` implies its `>`.
             diagnostics.push(errors::missing_block(text));
         }
-        return Parsed { program: None, diagnostics, comments };
+        return Parsed { program: None, diagnostics, comments, broken: Vec::new() };
     };
     let mut terms = Vec::new();
+    let mut broken = Vec::new();
     for chunk in &layout.chunks {
         match Grammar::parse(Rule::terms, &text[chunk.range()]) {
             Ok(pairs) => {
@@ -75,9 +83,15 @@ pub fn parse(text: &str) -> Parsed {
                 for pair in pairs.flatten().filter(|p| p.as_rule() == Rule::terms) {
                     terms.extend(builder.terms(pair.into_inner()));
                 }
+                if !builder.diagnostics.is_empty() {
+                    broken.push(*chunk);
+                }
                 diagnostics.extend(builder.diagnostics);
             }
-            Err(error) => diagnostics.push(errors::translate(error, text, chunk.start, errors::Context::Body)),
+            Err(error) => {
+                broken.push(*chunk);
+                diagnostics.push(errors::translate(error, text, chunk.start, errors::Context::Body));
+            }
         }
     }
     let trailer_start = layout.close + 1;
@@ -93,7 +107,7 @@ pub fn parse(text: &str) -> Parsed {
             terms,
         },
     });
-    Parsed { program, diagnostics, comments }
+    Parsed { program, diagnostics, comments, broken }
 }
 
 /// The spans of the comments in `text`, as [`Parsed::comments`] holds them.
