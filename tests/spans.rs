@@ -7,9 +7,9 @@ use medc::span::Span;
 
 fn checked(path: &str) -> (String, medc::check::Program) {
     let text = std::fs::read_to_string(path).unwrap();
-    let checked = medc::check_file(&SourceFile::new(path, text.clone())).unwrap();
-    assert!(!checked.has_errors(), "{path} has errors");
-    (text, checked.program.unwrap())
+    let analysis = medc::analyze(&SourceFile::new(path, text.clone()));
+    let program = analysis.valid().unwrap_or_else(|| panic!("{path} has errors")).program().clone();
+    (text, program)
 }
 
 fn assert_settings(text: &str, settings: &Settings, path: &str) {
@@ -42,7 +42,7 @@ fn names_have_their_own_spans() {
                 assert_eq!(component.name_span, component.head, "{path}");
                 continue;
             }
-            assert_eq!(&text[component.kind_span.range()], component.kind, "{path}");
+            assert_eq!(&text[component.kind_span.range()], component.kind.name(), "{path}");
             if let (Some(engine), Some(span)) = (&component.engine, component.engine_span) {
                 assert_eq!(&text[span.range()], engine, "{path}");
             }
