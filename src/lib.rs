@@ -21,7 +21,9 @@
 pub mod check;
 pub mod deploy;
 pub mod diagnostics;
+pub mod ide;
 pub mod lower;
+pub mod lsp;
 pub mod naming;
 pub mod source;
 pub mod span;

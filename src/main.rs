@@ -102,6 +102,8 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Run the language server on standard input and output (docs/editors.md)
+    Lsp,
 }
 
 #[derive(clap::Args)]
@@ -184,6 +186,10 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
+        Command::Lsp => match medc::lsp::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => usage_error(&message),
+        },
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::model::{Component, Origin, Program, Setting, Settings};
 use super::Finding;
-use crate::diagnostics::{codes, Code, Diagnostic, Label};
+use crate::diagnostics::{codes, Code, Diagnostic, Edit, Label};
 use crate::stdlib::{Check, Constraint, Default, Schema, SettingDecl};
 use crate::types::{self, Value};
 
@@ -154,7 +154,19 @@ fn violation(constraint: &Constraint, decl: &SettingDecl, setting: &Setting, own
         }
     };
     let label = if code.category == codes::Category::Compliance { label } else { format!("{label} ({})", code.title) };
-    Some(Diagnostic::new(code, message, Label::new(span, label), help(constraint, decl, code, &setting.value)))
+    let diagnostic =
+        Diagnostic::new(code, message, Label::new(span, label), help(constraint, decl, code, &setting.value));
+    Some(diagnostic.with_fix(default_fix(constraint, decl, span)))
+}
+
+/// The setting rewritten with its secure default, the fix `help` proposes;
+/// none for `forbid`, which wants the line gone rather than changed.
+fn default_fix(constraint: &Constraint, decl: &SettingDecl, span: crate::span::Span) -> Option<Edit> {
+    match (&constraint.check, &decl.default) {
+        (Check::Forbid, _) => None,
+        (_, Default::Value(value)) => Some(Edit::new(span, format!("{} {value}", decl.name))),
+        _ => None,
+    }
 }
 
 /// A bound as it reads in a message: a range's bound as a plain number.

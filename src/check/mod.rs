@@ -16,6 +16,7 @@ use crate::stdlib::Schema;
 use crate::syntax::ast;
 use model::Component;
 pub use model::Program;
+pub use resolve::valid_name;
 
 /// How messages name a component: "database `aurora`", or "`network`" for
 /// the kinds a pipeline has one of, which carry no name of their own.

@@ -3,7 +3,7 @@
 //! and data components that nothing uses are reported.
 
 use super::model::{Component, Kind, Origin, Program};
-use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::diagnostics::{codes, Diagnostic, Edit, Label};
 use crate::stdlib::Schema;
 use crate::suggest::closest;
 use crate::syntax::ast::Ident;
@@ -91,7 +91,8 @@ fn reference(
         None => {
             let candidates: Vec<&str> =
                 program.components.iter().filter(|c| accepts(kinds, c.kind)).map(|c| c.name.as_str()).collect();
-            let help = match closest(&name.name, candidates.iter().copied()) {
+            let close = closest(&name.name, candidates.iter().copied());
+            let help = match close {
                 Some(close) => format!("did you mean `{close}`?"),
                 None if candidates.is_empty() => format!("declare the {wanted} first"),
                 None => format!(
@@ -99,12 +100,15 @@ fn reference(
                     quoted_list(&candidates.iter().map(|c| c.to_string()).collect::<Vec<_>>())
                 ),
             };
-            diagnostics.push(Diagnostic::new(
-                &codes::UNKNOWN_REFERENCE,
-                format!("no component is named `{}`", name.name),
-                Label::new(name.span, format!("`{setting}` expects a {wanted}")),
-                help,
-            ));
+            diagnostics.push(
+                Diagnostic::new(
+                    &codes::UNKNOWN_REFERENCE,
+                    format!("no component is named `{}`", name.name),
+                    Label::new(name.span, format!("`{setting}` expects a {wanted}")),
+                    help,
+                )
+                .with_fix(close.map(|close| Edit::new(name.span, close))),
+            );
         }
         Some(component) if !accepts(kinds, component.kind) => {
             let mut diagnostic = Diagnostic::new(

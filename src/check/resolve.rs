@@ -3,7 +3,7 @@
 //! into its type. Unknown names get a "did you mean".
 
 use super::model::{self, Component, Origin, Program, Route, Scope, Setting, Settings, Waiver};
-use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::diagnostics::{codes, Diagnostic, Edit, Label};
 use crate::span::Span;
 use crate::stdlib::{Kind, Schema, SettingDecl};
 use crate::suggest::closest;
@@ -77,16 +77,20 @@ impl Resolver<'_> {
                     *pos += 1;
                 }
                 Some(Term::Word(word)) => {
-                    let help = match closest(&word.name, kind.engines.iter().map(String::as_str)) {
+                    let close = closest(&word.name, kind.engines.iter().map(String::as_str));
+                    let help = match close {
                         Some(close) => format!("did you mean `{close}`?"),
                         None => format!("write `{} {} < ... >`", kind.name, kind.engines[0]),
                     };
-                    self.diagnostics.push(Diagnostic::new(
-                        &codes::UNKNOWN_ENGINE,
-                        format!("unknown engine `{}` for `{}`", word.name, kind.name),
-                        Label::new(word.span, format!("`{}` offers {}", kind.name, quoted_list(&kind.engines))),
-                        help,
-                    ));
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            &codes::UNKNOWN_ENGINE,
+                            format!("unknown engine `{}` for `{}`", word.name, kind.name),
+                            Label::new(word.span, format!("`{}` offers {}", kind.name, quoted_list(&kind.engines))),
+                            help,
+                        )
+                        .with_fix(close.map(|close| Edit::new(word.span, close))),
+                    );
                     *pos += 1;
                     skip_component_rest(terms, pos);
                     return None;
@@ -367,16 +371,20 @@ impl Resolver<'_> {
 
     fn route(&mut self, route: &ast::Route) -> Option<Route> {
         if !METHODS.contains(&route.method.name.as_str()) {
-            let help = match closest(&route.method.name, METHODS.iter().copied()) {
+            let close = closest(&route.method.name, METHODS.iter().copied());
+            let help = match close {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => format!("the methods are {}", METHODS.join(", ")),
             };
-            self.diagnostics.push(Diagnostic::new(
-                &codes::NOT_ALLOWED_VALUE,
-                format!("`{}` is not an HTTP method", route.method.name),
-                Label::new(route.method.span, "expected an HTTP method"),
-                help,
-            ));
+            self.diagnostics.push(
+                Diagnostic::new(
+                    &codes::NOT_ALLOWED_VALUE,
+                    format!("`{}` is not an HTTP method", route.method.name),
+                    Label::new(route.method.span, "expected an HTTP method"),
+                    help,
+                )
+                .with_fix(close.map(|close| Edit::new(route.method.span, close))),
+            );
             return None;
         }
         let valid_path = route.path.starts_with('/')
@@ -408,16 +416,20 @@ impl Resolver<'_> {
     fn waiver(&mut self, waiver: &ast::Waiver, scope: Scope) -> Option<Waiver> {
         let Some(code) = codes::lookup(&waiver.code.name) else {
             let rules: Vec<&str> = codes::rules().map(|c| c.code).collect();
-            let help = match closest(&waiver.code.name, rules.iter().copied()) {
+            let close = closest(&waiver.code.name, rules.iter().copied());
+            let help = match close {
                 Some(close) => format!("did you mean `{close}`? `medc rules` lists the rules"),
                 None => "`medc rules` lists the rules a waiver may name".to_string(),
             };
-            self.diagnostics.push(Diagnostic::new(
-                &codes::UNKNOWN_RULE,
-                format!("`{}` is not a rule", waiver.code.name),
-                Label::new(waiver.code.span, "no rule has this code"),
-                help,
-            ));
+            self.diagnostics.push(
+                Diagnostic::new(
+                    &codes::UNKNOWN_RULE,
+                    format!("`{}` is not a rule", waiver.code.name),
+                    Label::new(waiver.code.span, "no rule has this code"),
+                    help,
+                )
+                .with_fix(close.map(|close| Edit::new(waiver.code.span, close))),
+            );
             return None;
         };
         if code.category != codes::Category::Compliance {
@@ -463,16 +475,20 @@ impl Resolver<'_> {
             candidates.extend(schema.component_kinds().map(|k| k.name.as_str()));
         }
         let what = if components.is_some() { "setting or component" } else { "setting" };
-        let help = match closest(&word.name, candidates.iter().copied()) {
+        let close = closest(&word.name, candidates.iter().copied());
+        let help = match close {
             Some(close) => format!("did you mean `{close}`?"),
             None => format!("`medc stdlib` lists the settings of {owner}"),
         };
-        self.diagnostics.push(Diagnostic::new(
-            &codes::UNKNOWN_NAME,
-            format!("unknown {what} `{}` in {owner}", word.name),
-            Label::new(word.span, format!("not a {what} of {owner}")),
-            help,
-        ));
+        self.diagnostics.push(
+            Diagnostic::new(
+                &codes::UNKNOWN_NAME,
+                format!("unknown {what} `{}` in {owner}", word.name),
+                Label::new(word.span, format!("not a {what} of {owner}")),
+                help,
+            )
+            .with_fix(close.map(|close| Edit::new(word.span, close))),
+        );
     }
 }
 
@@ -510,7 +526,7 @@ fn head_text(kind: &Kind, engine: &Option<String>) -> String {
 }
 
 /// Component names become parts of AWS resource names.
-pub(super) fn valid_name(name: &str) -> bool {
+pub fn valid_name(name: &str) -> bool {
     name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
         && name.starts_with(|c: char| c.is_ascii_lowercase())
 }

@@ -44,6 +44,20 @@ impl Label {
     }
 }
 
+/// A replacement of source text that fixes a diagnostic, for editors'
+/// quick fixes: the did-you-mean spelled out, or the secure default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+impl Edit {
+    pub fn new(span: Span, replacement: impl Into<String>) -> Self {
+        Edit { span, replacement: replacement.into() }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: &'static Code,
@@ -52,6 +66,8 @@ pub struct Diagnostic {
     pub primary: Label,
     pub secondary: Vec<Label>,
     pub help: String,
+    /// The edit that does what `help` says, when one edit can.
+    pub fix: Option<Edit>,
 }
 
 impl Diagnostic {
@@ -64,11 +80,17 @@ impl Diagnostic {
             primary,
             secondary: Vec::new(),
             help: help.into(),
+            fix: None,
         }
     }
 
     pub fn with_label(mut self, label: Label) -> Self {
         self.secondary.push(label);
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Option<Edit>) -> Self {
+        self.fix = fix;
         self
     }
 

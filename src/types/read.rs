@@ -295,7 +295,8 @@ fn mismatch(expect: &Expect<'_>, found: &Term) -> Diagnostic {
 }
 
 fn not_allowed(setting: &str, word: &Ident, values: &[String]) -> Diagnostic {
-    let help = match crate::suggest::closest(&word.name, values.iter().map(String::as_str)) {
+    let close = crate::suggest::closest(&word.name, values.iter().map(String::as_str));
+    let help = match close {
         Some(close) => format!("did you mean `{close}`?"),
         None => format!("`{setting}` takes {}", quoted_list(values)),
     };
@@ -305,6 +306,7 @@ fn not_allowed(setting: &str, word: &Ident, values: &[String]) -> Diagnostic {
         Label::new(word.span, format!("expected one of {}", quoted_list(values))),
         help,
     )
+    .with_fix(close.map(|close| crate::diagnostics::Edit::new(word.span, close)))
 }
 
 fn literal_secret(setting: &str, span: crate::span::Span) -> Diagnostic {
