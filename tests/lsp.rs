@@ -249,3 +249,148 @@ fn an_editor_session_over_stdio() {
     let status = client.child.wait().unwrap();
     assert!(status.success(), "{status}");
 }
+
+/// The server itself, on an in-memory connection: random edits sent as
+/// incremental changes in UTF-16 positions (past line ends and inside
+/// surrogate pairs too), each followed by every request at random positions.
+/// Every change is answered with diagnostics, and no request fails.
+mod properties {
+    use super::*;
+    use lsp_server::{Connection, Message, Notification, Request, RequestId};
+    use proptest::prelude::*;
+
+    const REQUESTS: &[&str] = &[
+        "textDocument/hover",
+        "textDocument/completion",
+        "textDocument/definition",
+        "textDocument/references",
+        "textDocument/prepareRename",
+        "textDocument/rename",
+        "textDocument/documentSymbol",
+        "textDocument/codeAction",
+    ];
+
+    struct Session {
+        client: Connection,
+        server: Option<std::thread::JoinHandle<Result<(), String>>>,
+        id: i32,
+    }
+
+    impl Session {
+        fn start() -> Session {
+            let (server, client) = Connection::memory();
+            let handle = std::thread::spawn(move || medc::lsp::serve(&server));
+            let mut session = Session { client, server: Some(handle), id: 0 };
+            session.request("initialize", json!({ "capabilities": {} })).expect("initialized");
+            session.notify("initialized", json!({}));
+            session
+        }
+
+        fn notify(&self, method: &str, params: Value) {
+            self.client.sender.send(Message::Notification(Notification::new(method.to_string(), params))).unwrap();
+        }
+
+        /// The response to a request: its result, or its error.
+        fn request(&mut self, method: &str, params: Value) -> Result<Value, Value> {
+            self.id += 1;
+            let id = RequestId::from(self.id);
+            self.client.sender.send(Message::Request(Request::new(id.clone(), method.to_string(), params))).unwrap();
+            loop {
+                match self.client.receiver.recv().expect("the server is running") {
+                    Message::Response(response) if response.id == id => {
+                        return match response.error {
+                            Some(error) => Err(serde_json::to_value(error).unwrap()),
+                            None => Ok(response.result.unwrap_or(Value::Null)),
+                        };
+                    }
+                    _ => {}
+                }
+            }
+        }
+
+        fn published(&self) -> bool {
+            loop {
+                match self.client.receiver.recv() {
+                    Ok(Message::Notification(n)) if n.method == "textDocument/publishDiagnostics" => return true,
+                    Ok(_) => {}
+                    Err(_) => return false,
+                }
+            }
+        }
+
+        fn stop(mut self) {
+            self.request("shutdown", Value::Null).unwrap();
+            self.notify("exit", Value::Null);
+            let server = self.server.take().unwrap();
+            assert_eq!(server.join().unwrap(), Ok(()));
+        }
+    }
+
+    fn fragment() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("<".to_string()),
+            Just(">".to_string()),
+            Just("\"".to_string()),
+            Just("\n".to_string()),
+            Just("// é\n".to_string()),
+            Just("🩻".to_string()),
+            Just("credentials ".to_string()),
+            Just("waive ".to_string()),
+            Just("secret s < existing \"x\" >".to_string()),
+            "[a-z_ 0-9]{0,6}",
+        ]
+    }
+
+    fn position() -> impl Strategy<Value = Value> {
+        (0u32..8, 0u32..90).prop_map(|(line, character)| json!({ "line": line, "character": character }))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_server_survives_any_edits(
+            edits in prop::collection::vec((position(), position(), fragment()), 1..8),
+            probes in prop::collection::vec((0..REQUESTS.len(), position()), 8),
+        ) {
+            let mut session = Session::start();
+            session.notify(
+                "textDocument/didOpen",
+                json!({ "textDocument": { "uri": URI, "languageId": "medimg", "version": 1, "text": EXAMPLE } }),
+            );
+            prop_assert!(session.published());
+            for (version, (start, end, text)) in edits.into_iter().enumerate() {
+                session.notify(
+                    "textDocument/didChange",
+                    json!({
+                        "textDocument": { "uri": URI, "version": version + 2 },
+                        "contentChanges": [{ "range": { "start": start, "end": end }, "text": text }],
+                    }),
+                );
+                prop_assert!(session.published(), "no diagnostics after an edit");
+                for (request, at) in &probes {
+                    let mut params = json!({ "textDocument": { "uri": URI }, "position": at });
+                    match REQUESTS[*request] {
+                        "textDocument/rename" => params["newName"] = json!("renamed"),
+                        "textDocument/references" => params["context"] = json!({ "includeDeclaration": true }),
+                        "textDocument/completion" => params["context"] = json!({ "triggerKind": 1 }),
+                        "textDocument/codeAction" => {
+                            params["range"] = json!({ "start": at, "end": at });
+                            params["context"] = json!({ "diagnostics": [] });
+                        }
+                        _ => {}
+                    }
+                    match session.request(REQUESTS[*request], params) {
+                        Ok(_) => {}
+                        // Rename may be refused, with a reason; nothing else fails.
+                        Err(error) => prop_assert!(
+                            REQUESTS[*request].contains("ename") && error["code"] == -32600,
+                            "{} failed: {error}", REQUESTS[*request]
+                        ),
+                    }
+                }
+            }
+            session.stop();
+        }
+    }
+}

@@ -50,7 +50,14 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
                 let response = server.respond(request);
                 server.outbox.push(Message::Response(response));
             }
-            Message::Notification(notification) => server.notify(notification),
+            Message::Notification(notification) => {
+                // As for requests: a bug on one edit must not end the session.
+                let method = notification.method.clone();
+                let notified = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| server.notify(notification)));
+                if notified.is_err() {
+                    eprintln!("medc lsp: internal error on `{method}`; the server goes on");
+                }
+            }
             Message::Response(_) => {}
         }
         for message in server.outbox.drain(..) {
