@@ -143,7 +143,7 @@ fn quick_fixes_apply_cleanly() {
     let waived = apply(&text, &actions[1].edits);
     assert!(waived.contains("    writes events, results\n    waive MEDC-1009 \"TODO: say why"), "{waived}");
     assert!(!ide::analyze(&waived).analysis.has_errors(), "{:?}", ide::analyze(&waived).diagnostics());
-    assert!(!ide::analyze(&apply(&text, &actions[0].edits)).analysis.has_errors());
+    assert!(!ide::analyze(apply(&text, &actions[0].edits)).analysis.has_errors());
 }
 
 #[test]
