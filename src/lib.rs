@@ -21,6 +21,7 @@
 pub mod check;
 pub mod deploy;
 pub mod diagnostics;
+pub mod fmt;
 pub mod ide;
 pub mod lower;
 pub mod lsp;

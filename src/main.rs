@@ -74,6 +74,15 @@ enum Command {
         #[command(flatten)]
         report: ReportOptions,
     },
+    /// Rewrite programs in the canonical layout, keeping every comment
+    Fmt {
+        /// The files to rewrite in place; `-` reads standard input and writes standard output
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write nothing: name the files that are not formatted, and exit 1 if there are any
+        #[arg(long)]
+        check: bool,
+    },
     /// Explain a diagnostic code, a compliance rule or a setting
     Explain {
         /// A code such as MEDC-1001, or a setting such as `backup` or `database.backup`
@@ -173,6 +182,7 @@ fn main() -> ExitCode {
             let text = medc::deploy::render(&medc::deploy::bootstrap::template(), false);
             write_output(output.as_deref().unwrap_or(Path::new("-")), &text)
         }
+        Command::Fmt { files, check } => format(&files, check, cli.color),
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => rules(format),
         Command::Stdlib { kind, setting } => stdlib(kind.as_deref(), setting.as_deref()),
@@ -347,6 +357,69 @@ fn write_output(destination: &Path, text: &str) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(message) => usage_error(&message),
+    }
+}
+
+/// `medc fmt`: exit 2 on an I/O error, else 1 when a file has syntax errors
+/// (it is left as it is) or, under `--check`, is not formatted.
+fn format(paths: &[PathBuf], check: bool, color: ColorChoice) -> ExitCode {
+    let (mut io_failed, mut failed) = (false, false);
+    for path in paths {
+        let outcome = read(path).map(|(name, bytes)| match source::decode(&name, bytes) {
+            Err((file, diagnostic)) => (file, Err(medc::fmt::FormatError::Syntax(vec![diagnostic]))),
+            Ok(file) => {
+                let formatted = medc::fmt::format(&file.text);
+                (file, formatted)
+            }
+        });
+        let (file, formatted) = match outcome {
+            Ok(outcome) => outcome,
+            Err(message) => {
+                eprintln!("error: {message}");
+                io_failed = true;
+                continue;
+            }
+        };
+        let to_stdout = path == Path::new("-");
+        match formatted {
+            Ok(text) if check => {
+                if text != file.text {
+                    println!("{}", file.name);
+                    failed = true;
+                }
+            }
+            Ok(text) if to_stdout => {
+                let mut stdout = std::io::stdout().lock();
+                if stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+                    eprintln!("error: cannot write to standard output");
+                    io_failed = true;
+                }
+            }
+            Ok(text) if text != file.text => {
+                if let Err(message) = write_atomically(path, text.as_bytes()) {
+                    eprintln!("error: {message}");
+                    io_failed = true;
+                }
+            }
+            Ok(_) => {}
+            Err(medc::fmt::FormatError::Syntax(diagnostics)) => {
+                let outcome = Outcome { file, diagnostics, program: None };
+                let options = ReportOptions { error_format: Format::Human, deny: None, color };
+                print_diagnostics(&[outcome], &options, false);
+                failed = true;
+            }
+            Err(error) => {
+                eprintln!("error: {}: {error}", file.name);
+                failed = true;
+            }
+        }
+    }
+    if io_failed {
+        ExitCode::from(2)
+    } else if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -189,8 +189,8 @@ pub fn compile() -> Result<String, String> {
 pub fn from_sources() -> Result<Schema, String> {
     let mut kinds = Vec::new();
     for (path, text) in FILES {
-        let (_, block) = crate::syntax::parse_library(text).map_err(|e| format!("{path}: {e}"))?;
-        let mut reader = Reader { terms: &block.terms, pos: 0, path, text };
+        let library = crate::syntax::parse_library(text).map_err(|e| format!("{path}: {e}"))?;
+        let mut reader = Reader { terms: &library.body.terms, pos: 0, path, text };
         while !reader.done() {
             reader.keyword("kind")?;
             let name = reader.word()?;

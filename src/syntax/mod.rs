@@ -125,17 +125,29 @@ fn is_blank(text: &str) -> bool {
     })
 }
 
+/// A standard-library file: `library NAME < ... >`.
+pub struct Library {
+    pub keyword: Span,
+    pub name: ast::Ident,
+    pub body: ast::Block,
+}
+
 /// Parses a standard-library file, `library NAME < ... >`. The standard
 /// library is part of medc, so any error in it is medc's bug, reported as
 /// text rather than as a diagnostic against the user's program.
-pub fn parse_library(text: &str) -> Result<(ast::Ident, ast::Block), String> {
+pub fn parse_library(text: &str) -> Result<Library, String> {
     let mut pairs = Grammar::parse(Rule::library, text).map_err(|e| e.to_string())?;
     let library = pairs.next().ok_or("empty library")?;
+    let mut keyword = None;
     let mut name = None;
     let mut block = None;
     let mut builder = build::Builder::new(0);
     for pair in library.into_inner() {
         match pair.as_rule() {
+            Rule::kw_library => {
+                let at = pair.as_span();
+                keyword = Some(Span::new(at.start(), at.end()));
+            }
             Rule::word => {
                 let at = pair.as_span();
                 name = Some(ast::Ident { name: pair.as_str().to_string(), span: Span::new(at.start(), at.end()) });
@@ -147,5 +159,9 @@ pub fn parse_library(text: &str) -> Result<(ast::Ident, ast::Block), String> {
     if let Some(diagnostic) = builder.diagnostics.first() {
         return Err(format!("{} at {}", diagnostic.message, diagnostic.primary.span));
     }
-    Ok((name.ok_or("library without a name")?, block.ok_or("library without a block")?))
+    Ok(Library {
+        keyword: keyword.ok_or("library without its keyword")?,
+        name: name.ok_or("library without a name")?,
+        body: block.ok_or("library without a block")?,
+    })
 }
