@@ -190,7 +190,9 @@ fn rules_are_listed_as_json() {
 fn stdlib_is_printed() {
     let output = medc().args(["stdlib"]).output().unwrap();
     let text = String::from_utf8(output.stdout).unwrap();
-    assert!(text.contains("kind database <") && text.contains("setting backup < type duration  default 7d"));
+    assert!(
+        text.contains("kind database <") && text.contains("setting backup <\n      type    duration\n      default 7d")
+    );
 }
 
 #[test]
