@@ -403,7 +403,7 @@ fn format(paths: &[PathBuf], check: bool, color: ColorChoice) -> ExitCode {
             }
             Ok(_) => {}
             Err(medc::fmt::FormatError::Syntax(diagnostics)) => {
-                let outcome = Outcome { file, diagnostics, program: None };
+                let outcome = Outcome { file, diagnostics };
                 let options = ReportOptions { error_format: Format::Human, deny: None, color };
                 print_diagnostics(&[outcome], &options, false);
                 failed = true;

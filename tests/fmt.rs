@@ -10,15 +10,17 @@ use std::path::Path;
 /// What a program means: its elaborated form (spans left out, as layout
 /// moves them), its diagnostics' codes and, when it compiles, its template.
 fn meaning(text: &str) -> String {
-    let checked = medc::check_file(&SourceFile::new("case.medimg", text)).expect("no internal error");
-    let mut codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code.code).collect();
+    let file = SourceFile::new("case.medimg", text);
+    let analysis = medc::analyze(&file);
+    assert!(analysis.internal().is_none(), "internal error");
+    let mut codes: Vec<&str> = analysis.diagnostics().iter().map(|d| d.code.code).collect();
     codes.sort_unstable();
     let mut out = format!("diagnostics: {codes:?}\n");
-    if let Some(program) = &checked.program {
+    if let Some(program) = analysis.program() {
         out.push_str(&without_spans(&medc::check::dump::program(program)));
-        if !checked.has_errors() {
-            out.push_str(&medc::lower::lower(program).to_json());
-        }
+    }
+    if let Ok(compiled) = medc::compile(&file) {
+        out.push_str(&compiled.json);
     }
     out
 }
