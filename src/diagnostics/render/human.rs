@@ -2,7 +2,7 @@
 
 use super::{help_with_citation, FileReport};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::source::SourceFile;
+use crate::source::{LineIndex, SourceFile};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
     SpanContents,
@@ -19,8 +19,9 @@ pub fn render(reports: &[FileReport<'_>], color: bool) -> String {
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     let mut out = String::new();
     for report in reports {
+        let index = report.file.line_index();
         for diagnostic in report.diagnostics {
-            let view = View::new(report.file, diagnostic);
+            let view = View::new(report.file, &index, diagnostic);
             if handler.render_report(&mut out, &view).is_err() {
                 // Rendering into a String cannot fail; keep the message anyway.
                 out.push_str(&format!("{}: {}\n", diagnostic.code.code, diagnostic.message));
@@ -39,8 +40,8 @@ struct View<'a> {
 }
 
 impl<'a> View<'a> {
-    fn new(file: &'a SourceFile, diagnostic: &'a Diagnostic) -> Self {
-        let source = Excerpt::around(file, diagnostic.primary.span.start);
+    fn new(file: &'a SourceFile, index: &'a LineIndex<'a>, diagnostic: &'a Diagnostic) -> Self {
+        let source = Excerpt::around(file, index, diagnostic.primary.span.start);
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             Some(diagnostic.primary.message.clone()),
             source.local(diagnostic.primary.span.range()),
@@ -98,6 +99,8 @@ impl miette::Diagnostic for View<'_> {
 /// window of it, with line and column numbers kept true to the file.
 struct Excerpt<'a> {
     name: &'a str,
+    /// The whole file's lines, for the heading's line and column.
+    index: &'a LineIndex<'a>,
     text: &'a str,
     /// Byte offset of `text` in the file.
     offset: usize,
@@ -107,18 +110,19 @@ struct Excerpt<'a> {
 }
 
 impl<'a> Excerpt<'a> {
-    fn around(file: &'a SourceFile, at: usize) -> Self {
+    fn around(file: &'a SourceFile, index: &'a LineIndex<'a>, at: usize) -> Self {
         let text = file.text.as_str();
         let at = floor_boundary(text, at.min(text.len()));
         let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
         if line_end - line_start <= MAX_SHOWN_LINE {
-            return Excerpt { name: &file.name, text, offset: 0, line: 0, column: 0 };
+            return Excerpt { name: &file.name, index, text, offset: 0, line: 0, column: 0 };
         }
         let start = floor_boundary(text, at.saturating_sub(WINDOW_MARGIN).max(line_start));
         let end = floor_boundary(text, (at + WINDOW_MARGIN).min(line_end));
         Excerpt {
             name: &file.name,
+            index,
             text: &text[start..end],
             offset: start,
             line: text[..start].matches('\n').count(),
@@ -147,12 +151,22 @@ impl SourceCode for Excerpt<'_> {
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
         let inner = self.text.read_span(span, context_lines_before, context_lines_after)?;
-        let column = if inner.line() == 0 { inner.column() + self.column } else { inner.column() };
+        let (line, column) = if context_lines_before == 0 {
+            // This read gives the `[file:line:column]` heading. miette counts
+            // its columns in bytes and takes a lone `\r` for a line break;
+            // the heading must name the place the other formats name.
+            let at = self.index.locate(self.offset + span.offset());
+            (at.line.saturating_sub(1), at.column.saturating_sub(1))
+        } else if inner.line() == 0 {
+            (inner.line() + self.line, inner.column() + self.column)
+        } else {
+            (inner.line() + self.line, inner.column())
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             inner.data(),
             *inner.span(),
-            inner.line() + self.line,
+            line,
             column,
             inner.line_count(),
         )))
