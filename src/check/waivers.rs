@@ -5,7 +5,7 @@
 
 use super::model::{Program, Scope, WaivedFinding};
 use super::Finding;
-use crate::diagnostics::{codes, Diagnostic, Label, Severity};
+use crate::diagnostics::{codes, Diagnostic, Label, Severity, Waived};
 
 /// The shortest reason accepted: about a sentence.
 pub const MIN_REASON: usize = 20;
@@ -42,6 +42,7 @@ pub fn apply(program: &mut Program, findings: Vec<Finding>, diagnostics: &mut Ve
         let mut diagnostic = finding.diagnostic.with_severity(Severity::Note);
         diagnostic.message = format!("{} (waived)", diagnostic.message);
         diagnostic.help = format!("waived with the reason: {}", waiver.reason);
+        diagnostic.waived = Some(Box::new(Waived { reason: waiver.reason.clone(), span: waiver.span }));
         diagnostics.push(diagnostic.with_label(Label::new(waiver.span, "waived here")));
     }
     if program.disposable() {

@@ -68,6 +68,18 @@ pub struct Diagnostic {
     pub help: String,
     /// The edit that does what `help` says, when one edit can.
     pub fix: Option<Edit>,
+    /// The waiver that let this compliance finding through, if one did: the
+    /// finding is then a note, and SARIF marks it suppressed in source.
+    /// (Boxed: most diagnostics have none, and every stage passes them by value.)
+    pub waived: Option<Box<Waived>>,
+}
+
+/// A source waiver, as a waived finding carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waived {
+    pub reason: String,
+    /// The `waive` line.
+    pub span: Span,
 }
 
 impl Diagnostic {
@@ -81,6 +93,7 @@ impl Diagnostic {
             secondary: Vec::new(),
             help: help.into(),
             fix: None,
+            waived: None,
         }
     }
 

@@ -1,7 +1,7 @@
 //! JSON rendering, schema `medc-diagnostics/1` (documented in
 //! docs/diagnostics.md). Fields are only ever added, never renamed.
 
-use super::FileReport;
+use super::{Failure, FileReport};
 use crate::source::{LineColumn, LineIndex};
 use crate::span::Span;
 use serde::Serialize;
@@ -12,6 +12,15 @@ pub const SCHEMA: &str = "medc-diagnostics/1";
 struct Document<'a> {
     schema: &'static str,
     diagnostics: Vec<Entry<'a>>,
+    /// Files that could not be read or written; absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    failures: Vec<FailureEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct FailureEntry<'a> {
+    file: &'a str,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -58,7 +67,7 @@ impl Location {
     }
 }
 
-pub fn render(reports: &[FileReport<'_>]) -> String {
+pub fn render(reports: &[FileReport<'_>], failures: &[Failure]) -> String {
     let mut diagnostics = Vec::new();
     for report in reports {
         let index = report.file.line_index();
@@ -85,7 +94,8 @@ pub fn render(reports: &[FileReport<'_>]) -> String {
             });
         }
     }
-    let document = Document { schema: SCHEMA, diagnostics };
+    let failures = failures.iter().map(|f| FailureEntry { file: &f.file, message: &f.message }).collect();
+    let document = Document { schema: SCHEMA, diagnostics, failures };
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text
