@@ -3,7 +3,7 @@
 //! 0 success (warnings allowed), 1 the program has errors, 2 usage or I/O.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use medc::diagnostics::render::{self, FileReport, Format};
+use medc::diagnostics::render::{self, Failure, FileReport, Format};
 use medc::diagnostics::{codes, Diagnostic, Severity};
 use medc::source::{self, SourceFile};
 use medc::stdlib::describe;
@@ -260,20 +260,16 @@ fn check_one(name: String, bytes: Vec<u8>) -> Result<Outcome, String> {
 
 fn check(paths: &[PathBuf], options: &ReportOptions) -> ExitCode {
     let mut outcomes = Vec::new();
-    let mut io_failed = false;
+    let mut failures = Vec::new();
     for path in paths {
         match read(path).and_then(|(name, bytes)| check_one(name, bytes)) {
             Ok(outcome) => outcomes.push(outcome),
-            Err(message) => {
-                eprintln!("error: {message}");
-                io_failed = true;
-            }
+            Err(message) => failures.push(Failure { file: display_name(path), message }),
         }
     }
     // Machine formats go to standard output, so they can be redirected to a file.
-    let to_stdout = matches!(options.error_format, Format::Json | Format::Sarif);
-    print_diagnostics(&outcomes, options, to_stdout);
-    if io_failed {
+    print_report(&outcomes, &failures, options, Stream::Stdout);
+    if !failures.is_empty() {
         ExitCode::from(2)
     } else if outcomes.iter().any(|o| options.fails(&o.diagnostics)) {
         ExitCode::from(1)
@@ -282,10 +278,42 @@ fn check(paths: &[PathBuf], options: &ReportOptions) -> ExitCode {
     }
 }
 
-/// Compiles one program for a command that writes something from it: the
-/// compiled program, or the exit status to stop with (diagnostics printed).
-fn compile(path: &Path, options: &ReportOptions) -> Result<medc::Compiled, ExitCode> {
-    let (name, bytes) = read(path).map_err(|message| usage_error(&message))?;
+/// How a path is named in messages: as given, or `<stdin>` for `-`.
+fn display_name(path: &Path) -> String {
+    if path == Path::new("-") {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// What a command makes of a compiled program: the text to write, and
+/// advice for people about it.
+struct Produced {
+    text: String,
+    advice: Option<String>,
+}
+
+/// Compiles one program and, unless its diagnostics fail the run, writes
+/// what `produce` makes of it to `destination` (`-` for standard output).
+/// The report is printed once, at the end, so that in the machine formats
+/// standard error holds one document and nothing else: a read or write
+/// failure is in it, and advice and `medc: wrote` are said only in the human
+/// formats (exit status 0 means the output was written where asked).
+fn write_from(
+    path: &Path,
+    destination: &Path,
+    options: &ReportOptions,
+    produce: impl FnOnce(&medc::Compiled) -> Produced,
+) -> ExitCode {
+    let (name, bytes) = match read(path) {
+        Ok(read) => read,
+        Err(message) => {
+            let failure = Failure { file: display_name(path), message };
+            print_report(&[], &[failure], options, Stream::Stderr);
+            return ExitCode::from(2);
+        }
+    };
     let (file, compiled) = match source::decode(&name, bytes) {
         Err((file, diagnostic)) => (file, Err(medc::Failed::Rejected { diagnostics: vec![diagnostic] })),
         Ok(file) => {
@@ -293,67 +321,74 @@ fn compile(path: &Path, options: &ReportOptions) -> Result<medc::Compiled, ExitC
             (file, compiled)
         }
     };
-    match compiled {
+    let mut advice = None;
+    // None: nothing written, the program failed; Some: what writing gave.
+    let (diagnostics, written) = match compiled {
+        Ok(compiled) if options.fails(&compiled.diagnostics) => (compiled.diagnostics, None),
         Ok(compiled) => {
-            let outcomes = [Outcome { file, diagnostics: compiled.diagnostics.clone() }];
-            print_diagnostics(&outcomes, options, false);
-            if options.fails(&compiled.diagnostics) {
-                return Err(ExitCode::from(1));
-            }
-            Ok(compiled)
+            let produced = produce(&compiled);
+            advice = produced.advice;
+            let written = write_to(destination, &produced.text)
+                .map_err(|message| Failure { file: display_name(destination), message });
+            (compiled.diagnostics, Some(written))
         }
-        Err(medc::Failed::Rejected { diagnostics }) => {
-            print_diagnostics(&[Outcome { file, diagnostics }], options, false);
-            Err(ExitCode::from(1))
-        }
+        Err(medc::Failed::Rejected { diagnostics }) => (diagnostics, None),
         Err(medc::Failed::Internal { error, diagnostics }) => {
-            print_diagnostics(&[Outcome { file, diagnostics }], options, false);
-            Err(usage_error(&error.to_string()))
+            (diagnostics, Some(Err(Failure { file: name, message: error.to_string() })))
+        }
+    };
+    let failures: Vec<Failure> = match &written {
+        Some(Err(failure)) => vec![failure.clone()],
+        _ => Vec::new(),
+    };
+    print_report(&[Outcome { file, diagnostics }], &failures, options, Stream::Stderr);
+    match written {
+        None => ExitCode::from(1),
+        Some(Err(_)) => ExitCode::from(2),
+        Some(Ok(())) => {
+            if !options.error_format.is_machine() {
+                if let Some(advice) = advice {
+                    eprintln!("medc: warning: {advice}");
+                }
+                if destination != Path::new("-") {
+                    eprintln!("medc: wrote {}", destination.display());
+                }
+            }
+            ExitCode::SUCCESS
         }
     }
 }
 
 fn build(path: &Path, output: Option<&Path>, compact: bool, options: &ReportOptions) -> ExitCode {
-    let compiled = match compile(path, options) {
-        Ok(compiled) => compiled,
-        Err(status) => return status,
-    };
-    let template = medc::deploy::render(&compiled.template, compact);
-    if let Some(advice) = medc::deploy::size_advice(template.len(), compact) {
-        eprintln!("medc: warning: {advice}");
-    }
     let destination = match output {
         Some(path) => path.to_path_buf(),
         None if path == Path::new("-") => PathBuf::from("-"),
         None => path.with_extension("template.json"),
     };
-    write_output(&destination, &template)
+    write_from(path, &destination, options, |compiled| {
+        let text = medc::deploy::render(&compiled.template, compact);
+        let advice = medc::deploy::size_advice(text.len(), compact);
+        Produced { text, advice }
+    })
 }
 
 fn params(path: &Path, format: ParamsFormat, output: Option<&Path>, options: &ReportOptions) -> ExitCode {
-    let compiled = match compile(path, options) {
-        Ok(compiled) => compiled,
-        Err(status) => return status,
-    };
-    let text = match format {
-        ParamsFormat::Json => medc::deploy::params::json(&compiled.template),
-        ParamsFormat::Overrides => medc::deploy::params::overrides(&compiled.template, &compiled.pipeline),
-    };
-    write_output(output.unwrap_or(Path::new("-")), &text)
+    write_from(path, output.unwrap_or(Path::new("-")), options, |compiled| {
+        let text = match format {
+            ParamsFormat::Json => medc::deploy::params::json(&compiled.template),
+            ParamsFormat::Overrides => medc::deploy::params::overrides(&compiled.template, &compiled.pipeline),
+        };
+        Produced { text, advice: None }
+    })
 }
 
 /// Writes to standard output (`-`) or atomically to a file, saying so.
 fn write_output(destination: &Path, text: &str) -> ExitCode {
-    if destination == Path::new("-") {
-        let mut stdout = std::io::stdout().lock();
-        if stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).is_err() {
-            return usage_error("cannot write to standard output");
-        }
-        return ExitCode::SUCCESS;
-    }
-    match write_atomically(destination, text.as_bytes()) {
+    match write_to(destination, text) {
         Ok(()) => {
-            eprintln!("medc: wrote {}", destination.display());
+            if destination != Path::new("-") {
+                eprintln!("medc: wrote {}", destination.display());
+            }
             ExitCode::SUCCESS
         }
         Err(message) => usage_error(&message),
@@ -405,7 +440,7 @@ fn format(paths: &[PathBuf], check: bool, color: ColorChoice) -> ExitCode {
             Err(medc::fmt::FormatError::Syntax(diagnostics)) => {
                 let outcome = Outcome { file, diagnostics };
                 let options = ReportOptions { error_format: Format::Human, deny: None, color };
-                print_diagnostics(&[outcome], &options, false);
+                print_report(&[outcome], &[], &options, Stream::Stderr);
                 failed = true;
             }
             Err(error) => {
@@ -423,42 +458,93 @@ fn format(paths: &[PathBuf], check: bool, color: ColorChoice) -> ExitCode {
     }
 }
 
+/// Writes to standard output (`-`) or atomically to a file.
+fn write_to(destination: &Path, text: &str) -> Result<(), String> {
+    if destination == Path::new("-") {
+        let mut stdout = std::io::stdout().lock();
+        return stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+            .map_err(|_| "cannot write to standard output".to_string());
+    }
+    write_atomically(destination, text.as_bytes())
+}
+
 /// Writes through a temporary file in the same directory, renamed into
 /// place: readers see the old file or the whole new one, never half of it.
+/// A template holds no secret: it keeps the mode of the file it replaces,
+/// and a new file gets the usual mode (0666 less the umask), not the
+/// temporary file's private 0600.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let name = path.display();
+    let failed = |e: std::io::Error| format!("cannot write `{name}`: {}", io_reason(&e));
     let directory = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut file =
-        tempfile::NamedTempFile::new_in(directory).map_err(|e| format!("cannot write `{name}`: {}", io_reason(&e)))?;
-    file.write_all(bytes).map_err(|e| format!("cannot write `{name}`: {}", io_reason(&e)))?;
-    file.as_file().sync_all().map_err(|e| format!("cannot write `{name}`: {}", io_reason(&e)))?;
-    file.persist(path).map_err(|e| format!("cannot write `{name}`: {}", io_reason(&e.error)))?;
+    let mut file = temporary_file_in(directory).map_err(failed)?;
+    if let Ok(existing) = std::fs::metadata(path) {
+        if existing.is_file() {
+            file.as_file().set_permissions(existing.permissions()).map_err(failed)?;
+        }
+    }
+    file.write_all(bytes).map_err(failed)?;
+    file.as_file().sync_all().map_err(failed)?;
+    file.persist(path).map_err(|e| failed(e.error))?;
     Ok(())
 }
 
-fn print_diagnostics(outcomes: &[Outcome], options: &ReportOptions, to_stdout: bool) {
+/// A temporary file to be renamed over a file medc writes. It is created
+/// with the mode any new file gets (0666 less the umask), not tempfile's
+/// private 0600: what medc writes holds no secret.
+fn temporary_file_in(directory: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".medc-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // The mode passed to open(2), which the umask then narrows.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(directory)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Prints a run's diagnostics and failures. The human formats go to
+/// standard error, with failures as `error:` lines before the diagnostics;
+/// the machine formats go to `machine_stream` as one document.
+fn print_report(outcomes: &[Outcome], failures: &[Failure], options: &ReportOptions, machine_stream: Stream) {
     let reports: Vec<FileReport<'_>> =
         outcomes.iter().map(|o| FileReport { file: &o.file, diagnostics: &o.diagnostics }).collect();
-    let machine = matches!(options.error_format, Format::Json | Format::Sarif);
-    if !machine && outcomes.iter().all(|o| o.diagnostics.is_empty()) {
-        return;
+    let machine = options.error_format.is_machine();
+    let stream = if machine { machine_stream } else { Stream::Stderr };
+    let mut text = String::new();
+    if !machine {
+        for failure in failures {
+            text.push_str(&format!("error: {}\n", failure.message));
+        }
     }
-    let color = match options.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal() && !to_stdout,
-    };
-    let mut text = render::render(options.error_format, &reports, color);
-    if options.error_format == Format::Human {
-        text.push_str(&summary(outcomes));
+    if machine || outcomes.iter().any(|o| !o.diagnostics.is_empty()) {
+        let color = match options.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal() && stream == Stream::Stderr
+            }
+        };
+        text.push_str(&render::render_run(options.error_format, &reports, failures, color));
+        if options.error_format == Format::Human {
+            text.push_str(&summary(outcomes));
+        }
     }
-    let written = if to_stdout {
-        std::io::stdout().write_all(text.as_bytes())
-    } else {
-        std::io::stderr().write_all(text.as_bytes())
+    let written = match stream {
+        Stream::Stdout => std::io::stdout().write_all(text.as_bytes()),
+        Stream::Stderr => std::io::stderr().write_all(text.as_bytes()),
     };
     // A closed pipe is not worth a panic; the exit status still tells.
     let _ = written;
@@ -590,7 +676,7 @@ fn init(dir: &Path) -> ExitCode {
     }
     // Written whole through a temporary file, and never over a file that
     // appeared in the meantime.
-    let written = tempfile::NamedTempFile::new_in(dir)
+    let written = temporary_file_in(dir)
         .and_then(|mut file| file.write_all(STARTER.as_bytes()).map(|()| file))
         .and_then(|file| file.persist_noclobber(&path).map_err(|e| e.error));
     match written {

@@ -291,3 +291,213 @@ fn bootstrap_writes_the_account_template() {
     let template = stdout_json(&output);
     assert_eq!(template["Resources"]["ApiGatewayAccount"]["Type"], "AWS::ApiGateway::Account");
 }
+
+/// Where each format says a program's first diagnostic is, as `line:column`.
+fn first_position(format: &str, source: &str) -> String {
+    let output = medc().args(["check", "--error-format", format, "-"]).write_stdin(source).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{format}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    match format {
+        "human" => {
+            let heading = stderr.split("[<stdin>:").nth(1).expect("a `[file:line:column]` heading");
+            heading[..heading.find(']').unwrap()].to_string()
+        }
+        "short" => stderr.split(':').skip(1).take(2).collect::<Vec<_>>().join(":"),
+        "json" => {
+            let span = &serde_json::from_str::<Value>(&stdout).unwrap()["diagnostics"][0]["span"];
+            format!("{}:{}", span["start_line"], span["start_column"])
+        }
+        "sarif" => {
+            let log = serde_json::from_str::<Value>(&stdout).unwrap();
+            let region = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+            format!("{}:{}", region["startLine"], region["startColumn"])
+        }
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn every_format_counts_columns_in_characters() {
+    // `í` and `ã` take two bytes each: the misspelt setting starts at
+    // character 47 of line 2, which is byte 49.
+    let source = "pipeline p <\n  owner \"Clínica São Paulo\" database aurora < mutli_az >\n>\n";
+    let line = source.lines().nth(1).unwrap();
+    let byte = line.find("mutli_az").unwrap();
+    assert_eq!((line[..byte].chars().count() + 1, byte + 1), (47, 49));
+    for format in ["human", "short", "json", "sarif"] {
+        assert_eq!(first_position(format, source), "2:47", "{format}");
+    }
+}
+
+#[test]
+fn build_keeps_standard_error_one_document_in_the_machine_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    // A program that builds with a note, so the document is not empty.
+    let program = "tests/cases/waived/MEDC-1018-internet-egress.medimg";
+    for format in ["json", "sarif"] {
+        let output = medc().args(["build", "--error-format", format, program, "-o"]).arg(&out).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{format}");
+        let document: Value = serde_json::from_slice(&output.stderr)
+            .unwrap_or_else(|e| panic!("{format}: standard error is not one document ({e})"));
+        let notes = match format {
+            "json" => document["diagnostics"].as_array().unwrap().len(),
+            _ => document["runs"][0]["results"].as_array().unwrap().len(),
+        };
+        assert!(notes > 0, "{format}: {document}");
+        assert!(out.exists(), "{format}: the template is written");
+        std::fs::remove_file(&out).unwrap();
+    }
+    // People are told where the template went.
+    let output = medc().args(["build", "--error-format", "short", program, "-o"]).arg(&out).output().unwrap();
+    assert!(String::from_utf8_lossy(&output.stderr).ends_with(&format!("medc: wrote {}\n", out.display())));
+
+    // A file that cannot be read, or written, is in the document too.
+    let output = medc().args(["build", "--error-format", "json", "nope.medimg"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let document: Value = serde_json::from_slice(&output.stderr).unwrap();
+    assert_eq!(document["failures"][0]["file"], "nope.medimg");
+    assert_eq!(document["failures"][0]["message"], "cannot read `nope.medimg`: no such file");
+    let output = medc()
+        .args(["build", "--error-format", "sarif", "examples/minimal.medimg", "-o", "no/such/dir/out.json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let log: Value = serde_json::from_slice(&output.stderr).unwrap();
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let text = invocation["toolExecutionNotifications"][0]["message"]["text"].as_str().unwrap();
+    assert!(text.starts_with("cannot write `no/such/dir/out.json`"), "{text}");
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Runs medc with `args` under a shell that sets `umask`.
+#[cfg(unix)]
+fn medc_with_umask(umask: &str, args: &[&std::ffi::OsStr]) {
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
+        .arg(assert_cmd::cargo::cargo_bin("medc"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Builds the minimal example to `out` under a shell that sets `umask`.
+#[cfg(unix)]
+fn build_with_umask(umask: &str, out: &std::path::Path) {
+    medc_with_umask(umask, &["build".as_ref(), "examples/minimal.medimg".as_ref(), "-o".as_ref(), out.as_os_str()]);
+}
+
+#[cfg(unix)]
+#[test]
+fn build_gives_the_template_the_usual_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    // A new file: 0666 less the umask, as any other tool would create it.
+    let out = dir.path().join("new.json");
+    build_with_umask("022", &out);
+    assert_eq!(mode(&out), 0o644);
+    let out = dir.path().join("private.json");
+    build_with_umask("077", &out);
+    assert_eq!(mode(&out), 0o600);
+    // An existing file keeps its mode, whatever the umask.
+    let out = dir.path().join("existing.json");
+    std::fs::write(&out, "old").unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o640)).unwrap();
+    build_with_umask("022", &out);
+    assert_eq!(mode(&out), 0o640);
+    assert!(std::fs::read_to_string(&out).unwrap().contains("AWSTemplateFormatVersion"), "replaced whole");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3, "no temporary file is left behind");
+
+    // `medc init` writes its starter program the same way.
+    let project = dir.path().join("project");
+    medc_with_umask("022", &["init".as_ref(), project.as_os_str()]);
+    assert_eq!(mode(&project.join("pipeline.medimg")), 0o644);
+}
+
+#[test]
+fn sarif_marks_waived_findings_as_suppressed_in_source() {
+    let case = "tests/cases/waived/MEDC-1001-encryption-at-rest.medimg";
+    let output = medc().args(["check", "--error-format", "sarif", case]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let log = stdout_json(&output);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let waived: Vec<&Value> = results.iter().filter(|r| r["ruleId"] == "MEDC-1001").collect();
+    assert!(!waived.is_empty(), "{log}");
+    let source = std::fs::read_to_string(case).unwrap();
+    for result in waived {
+        assert_eq!(result["level"], "error", "the rule's own level; the suppression says it is let through");
+        let suppression = &result["suppressions"][0];
+        assert_eq!(suppression["kind"], "inSource");
+        let reason = suppression["justification"].as_str().unwrap();
+        assert!(source.contains(&format!("waive MEDC-1001 \"{reason}\"")), "{reason}");
+        let line = suppression["location"]["physicalLocation"]["region"]["startLine"].as_u64().unwrap() as usize;
+        assert!(source.lines().nth(line - 1).unwrap().contains("waive MEDC-1001"), "points at the waiver");
+    }
+    assert!(results.iter().filter(|r| r["ruleId"] != "MEDC-1001").all(|r| r.get("suppressions").is_none()));
+    assert_eq!(log["runs"][0]["invocations"][0]["executionSuccessful"], true);
+}
+
+#[test]
+fn sarif_reports_an_unreadable_file_as_a_failed_execution() {
+    let output = medc().args(["check", "--error-format", "sarif", "nope.medimg", BAD]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.stderr, b"", "everything is in the log");
+    let run = &stdout_json(&output)["runs"][0];
+    assert_eq!(run["results"][0]["ruleId"], "MEDC-0101", "the readable file is still checked");
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notification = &invocation["toolExecutionNotifications"][0];
+    assert_eq!(notification["level"], "error");
+    assert_eq!(notification["message"]["text"], "cannot read `nope.medimg`: no such file");
+    let artifact = &notification["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!((artifact["uri"].as_str(), artifact["uriBaseId"].as_str()), (Some("nope.medimg"), Some("%SRCROOT%")));
+}
+
+#[test]
+fn sarif_artifact_locations_are_file_uris() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("my pipelines");
+    std::fs::create_dir(&folder).unwrap();
+    let file = folder.join("clínica #1.medimg");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/", "tests/cases/err/names-unknown-setting.medimg"), &file)
+        .unwrap();
+    let artifact = |output: &std::process::Output| {
+        let log = stdout_json(output);
+        let run = &log["runs"][0];
+        (run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"].clone(), run.clone())
+    };
+
+    // An absolute path is an absolute `file:` URI that names the same file.
+    let output = medc().args(["check", "--error-format", "sarif"]).arg(&file).output().unwrap();
+    let (location, run) = artifact(&output);
+    let uri = location["uri"].as_str().unwrap();
+    assert!(uri.starts_with("file:///") && uri.contains("my%20pipelines/cl%C3%ADnica%20%231.medimg"), "{uri}");
+    assert!(location.get("uriBaseId").is_none() && run.get("originalUriBaseIds").is_none());
+    assert_eq!(url::Url::parse(uri).unwrap().to_file_path().unwrap(), file);
+
+    // A relative path is a relative reference, resolved against the
+    // directory medc ran in, which the log names.
+    let output = medc()
+        .current_dir(dir.path())
+        .args(["check", "--error-format", "sarif", "my pipelines/clínica #1.medimg"])
+        .output()
+        .unwrap();
+    let (location, run) = artifact(&output);
+    let reference = location["uri"].as_str().unwrap();
+    assert_eq!(reference, "my%20pipelines/cl%C3%ADnica%20%231.medimg");
+    assert_eq!(location["uriBaseId"], "%SRCROOT%");
+    let root = url::Url::parse(run["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str().unwrap()).unwrap();
+    assert!(root.path().ends_with('/'), "a base URI ends with a slash");
+    let resolved = root.join(reference).unwrap().to_file_path().unwrap();
+    assert_eq!(resolved.canonicalize().unwrap(), file.canonicalize().unwrap());
+}
