@@ -2,10 +2,8 @@
 //! and CloudWatch alarms for every component, each sending to the topic.
 
 use super::template::{get_att, reference, sub, Resource};
-use super::{api, cache, database, logical_id, service, storage, stream, text, Lowering};
-use crate::check::model::Component;
-use crate::check::model::Kind;
-use crate::types::Value as Setting;
+use super::view::{Alarms, Throughput, Typed};
+use super::{api, cache, database, logical_id, service, storage, stream, Lowering};
 use serde_json::{json, Value};
 
 pub const TOPIC: &str = "AlarmTopic";
@@ -22,25 +20,10 @@ struct Alarm {
     comparison: &'static str,
 }
 
-fn percent(settings: &crate::check::model::Settings, name: &str) -> f64 {
-    match settings.value(name) {
-        Some(Setting::Percent(p)) => *p,
-        _ => 80.0,
-    }
-}
-
-fn seconds(settings: &crate::check::model::Settings, name: &str, fallback: u64) -> f64 {
-    match settings.value(name) {
-        Some(Setting::Duration(d)) => d.seconds() as f64,
-        _ => fallback as f64,
-    }
-}
-
-pub fn lower(lowering: &mut Lowering<'_>) {
-    let Some(alarms) = lowering.program.of_kind(Kind::Alarms).next() else { return };
-    let settings = &alarms.settings;
+pub fn lower(lowering: &mut Lowering<'_>, view: &Alarms<'_>) {
+    let alarms = view.component;
     let mut topic = json!({ "TopicName": lowering.name(&[&alarms.name]), "DisplayName": format!("{} alarms", lowering.program.name.name) });
-    if settings.on("encrypted") {
+    if view.encrypted {
         topic["KmsMasterKeyId"] = lowering.key_arn();
     }
     lowering.add(TOPIC, Resource::new("AWS::SNS::Topic", topic));
@@ -75,7 +58,7 @@ pub fn lower(lowering: &mut Lowering<'_>) {
             }),
         ),
     );
-    let endpoint = lowering.string(settings, "notify", "e-mail address that receives the pipeline's alarms");
+    let endpoint = lowering.string_or_parameter(view.notify, "e-mail address that receives the pipeline's alarms");
     lowering.add(
         "AlarmSubscription",
         Resource::new(
@@ -84,13 +67,11 @@ pub fn lower(lowering: &mut Lowering<'_>) {
         ),
     );
 
-    let cpu = percent(settings, "cpu");
-    let memory = percent(settings, "memory");
     let mut all = Vec::new();
-    for component in &lowering.program.components {
-        all.extend(alarms_for(lowering, component, cpu, memory, settings));
+    for component in &lowering.views.components {
+        all.extend(alarms_for(lowering, component, view));
     }
-    let actions = settings.on("actions");
+    let actions = view.actions;
     for alarm in all {
         let dimensions: Vec<Value> =
             alarm.dimensions.into_iter().map(|(name, value)| json!({ "Name": name, "Value": value })).collect();
@@ -119,18 +100,15 @@ pub fn lower(lowering: &mut Lowering<'_>) {
     }
 }
 
-fn alarms_for(
-    lowering: &Lowering<'_>,
-    component: &Component,
-    cpu: f64,
-    memory: f64,
-    settings: &crate::check::model::Settings,
-) -> Vec<Alarm> {
+/// The alarms that watch one component, with the thresholds of `alarms`.
+fn alarms_for(lowering: &Lowering<'_>, typed: &Typed<'_>, thresholds: &Alarms<'_>) -> Vec<Alarm> {
+    let component = typed.component();
+    let (cpu, memory) = (thresholds.cpu, thresholds.memory);
     let name = &component.name;
     let id = |what: &str| logical_id(name, what);
     let above = "GreaterThanThreshold";
-    match component.kind {
-        Kind::Database => {
+    match typed {
+        Typed::Database(_) => {
             let cluster = database::cluster_id(component);
             let dimension = vec![("DBClusterIdentifier", reference(&cluster))];
             vec![
@@ -166,7 +144,7 @@ fn alarms_for(
                 },
             ]
         }
-        Kind::Stream => {
+        Typed::Stream(_) => {
             let dimension = vec![("StreamName", reference(&stream::stream_id(component)))];
             vec![
                 Alarm {
@@ -176,7 +154,7 @@ fn alarms_for(
                     metric: "GetRecords.IteratorAgeMilliseconds",
                     dimensions: dimension.clone(),
                     statistic: "Maximum",
-                    threshold: seconds(settings, "iterator_age", 300) * 1000.0,
+                    threshold: thresholds.iterator_age.as_secs_f64() * 1000.0,
                     comparison: above,
                 },
                 Alarm {
@@ -191,7 +169,7 @@ fn alarms_for(
                 },
             ]
         }
-        Kind::Service => {
+        Typed::Service(_) => {
             let dimension = vec![
                 ("ClusterName", reference(service::CLUSTER)),
                 ("ServiceName", get_att(&service::service_id(component), "Name")),
@@ -219,7 +197,7 @@ fn alarms_for(
                 },
             ]
         }
-        Kind::Cache => {
+        Typed::Cache(_) => {
             // ElastiCache reports per node; the primary is node 001.
             let dimension =
                 vec![("CacheClusterId", sub(format!("${{{}}}-001", cache::replication_group_id(component))))];
@@ -246,9 +224,9 @@ fn alarms_for(
                 },
             ]
         }
-        Kind::Storage => {
+        Typed::Storage(efs) => {
             let dimension = vec![("FileSystemId", reference(&storage::file_system_id(component)))];
-            if text(&component.settings, "throughput", "elastic") == "bursting" {
+            if efs.throughput == Throughput::Bursting {
                 vec![Alarm {
                     id: id("BurstCredits"),
                     description: format!("EFS {name}: burst credits running low"),
@@ -272,7 +250,7 @@ fn alarms_for(
                 }]
             }
         }
-        Kind::Api => {
+        Typed::Api(api_view) => {
             let rest = vec![("ApiName", sub(lowering.name_pattern(&[name]))), ("Stage", json!("api"))];
             let mut alarms = vec![
                 Alarm {
@@ -292,13 +270,12 @@ fn alarms_for(
                     metric: "Latency",
                     dimensions: rest,
                     statistic: "p99",
-                    threshold: seconds(settings, "latency", 5) * 1000.0,
+                    threshold: thresholds.latency.as_secs_f64() * 1000.0,
                     comparison: above,
                 },
             ];
-            for target in
-                lowering.program.components.iter().filter(|c| component.routes.iter().any(|r| r.target.name == c.name))
-            {
+            let targets = api_view.targets();
+            for target in lowering.program.components.iter().filter(|c| targets.iter().any(|t| t.name == c.name)) {
                 alarms.push(Alarm {
                     id: id(&logical_id(&target.name, "UnhealthyHosts")),
                     description: format!("api {name}: unhealthy tasks of service {}", target.name),
@@ -315,6 +292,11 @@ fn alarms_for(
             }
             alarms
         }
-        Kind::Key | Kind::Secret | Kind::Network | Kind::Bucket | Kind::Alarms | Kind::Backup => Vec::new(),
+        Typed::Key(_)
+        | Typed::Secret(_)
+        | Typed::Network(_)
+        | Typed::Bucket(_)
+        | Typed::Alarms(_)
+        | Typed::Backup(_) => Vec::new(),
     }
 }

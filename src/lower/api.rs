@@ -7,9 +7,10 @@
 
 use super::network;
 use super::template::{get_att, reference, sub, Resource};
-use super::{bucket, integer, logical_id, service, text, Lowering, Suppression};
-use crate::check::model::Kind;
-use crate::check::model::{Component, Program};
+use super::view::{Api, Authorization, ExecutionLogs, TlsPolicy, Views};
+use super::{bucket, logical_id, service, Lowering, Suppression};
+use crate::check::model::Component;
+use crate::InternalError;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::hash::Hasher;
@@ -17,21 +18,8 @@ use std::hash::Hasher;
 const STAGE_NAME: &str = "api";
 
 /// The apis with a route to a service.
-pub fn routes_to<'p>(program: &'p Program, service: &Component) -> Vec<&'p Component> {
-    program.of_kind(Kind::Api).filter(|api| api.routes.iter().any(|r| r.target.name == service.name)).collect()
-}
-
-/// The services an api routes to, in order of first route.
-fn targets<'p>(program: &'p Program, api: &Component) -> Vec<&'p Component> {
-    let mut found: Vec<&Component> = Vec::new();
-    for route in &api.routes {
-        if let Some(service) = program.component(&route.target.name) {
-            if !found.iter().any(|s| s.name == service.name) {
-                found.push(service);
-            }
-        }
-    }
-    found
+pub fn routes_to<'v, 'p>(views: &'v Views<'p>, service: &Component) -> Vec<&'v Api<'p>> {
+    views.apis().filter(|api| api.routes.iter().any(|r| r.target.name == service.name)).collect()
 }
 
 pub fn target_group_id(api: &Component, service: &Component) -> String {
@@ -63,13 +51,13 @@ fn listener_port(index: usize) -> u64 {
     443 + index as u64 * 1000
 }
 
-pub fn lower(lowering: &mut Lowering<'_>, api: &Component) {
-    let program = lowering.program;
-    let settings = &api.settings;
+pub fn lower(lowering: &mut Lowering<'_>, view: &Api<'_>) -> Result<(), InternalError> {
+    let views = lowering.views;
+    let api = view.component;
     let id = |suffix: &str| logical_id(&api.name, suffix);
-    let domain = lowering.string(settings, "domain", "custom domain name of the API");
-    let certificate =
-        lowering.string(settings, "certificate", "ACM certificate ARN for the API's custom domain, in this region");
+    let domain = lowering.string_or_parameter(view.domain, "custom domain name of the API");
+    let certificate = lowering
+        .string_or_parameter(view.certificate, "ACM certificate ARN for the API's custom domain, in this region");
 
     // The internal network load balancer and one TLS listener per service.
     let balancer = load_balancer_id(api);
@@ -80,7 +68,7 @@ pub fn lower(lowering: &mut Lowering<'_>, api: &Component) {
         &format!("api {}: load balancer, reached through the VPC link", api.name),
         false,
     );
-    let protect = settings.on("deletion_protection") && !lowering.disposable();
+    let protect = view.deletion_protection;
     lowering.add(
         &balancer,
         Resource::new(
@@ -104,9 +92,13 @@ pub fn lower(lowering: &mut Lowering<'_>, api: &Component) {
         .depends_on("LogBucketPolicy"),
     );
     lowering.record_waivers(&balancer, api);
-    let services = targets(program, api);
+    let services = view.targets();
     for (index, target) in services.iter().enumerate() {
-        let port = integer(&target.settings, "port", 8443);
+        let Some(target_view) = views.service(target) else {
+            return Err(InternalError(format!("api `{}` routes to `{}`, not a service", api.name, target.name)));
+        };
+        let port = target_view.port;
+        let health = lowering.string_or_parameter(target_view.health, "health-check path of a service");
         let group = target_group_id(api, target);
         lowering.add(
             &group,
@@ -118,7 +110,7 @@ pub fn lower(lowering: &mut Lowering<'_>, api: &Component) {
                     "Protocol": "TLS",
                     "Port": port,
                     "HealthCheckProtocol": "HTTPS",
-                    "HealthCheckPath": text(&target.settings, "health", "/health"),
+                    "HealthCheckPath": health,
                     "HealthCheckPort": "traffic-port",
                     "TargetGroupAttributes": [{ "Key": "deregistration_delay.timeout_seconds", "Value": "30" }],
                 }),
@@ -173,7 +165,7 @@ pub fn lower(lowering: &mut Lowering<'_>, api: &Component) {
                 "Name": lowering.name(&[&api.name]),
                 "Description": format!("{}: DICOM ingestion; reached only through its mutual-TLS domain", api.name),
                 "EndpointConfiguration": { "Types": ["REGIONAL"] },
-                "DisableExecuteApiEndpoint": !settings.on("default_endpoint"),
+                "DisableExecuteApiEndpoint": !view.default_endpoint,
                 "BinaryMediaTypes": ["application~1dicom", "application~1octet-stream", "multipart~1related"],
             }),
         ),
@@ -182,12 +174,16 @@ pub fn lower(lowering: &mut Lowering<'_>, api: &Component) {
     let mut resources: BTreeMap<String, String> = BTreeMap::new();
     let mut methods = Vec::new();
     let mut fingerprint = fnv::FnvHasher::default();
-    let authorization = text(settings, "authorization", "iam");
-    for route in &api.routes {
-        let parent = resource_for(lowering, &rest_api, &route.path, &mut resources);
-        let Some(target) = program.component(&route.target.name) else { continue };
+    for route in &view.routes {
+        let parent = resource_for(lowering, &rest_api, route.path, &mut resources);
+        let target = route.target;
         let index = services.iter().position(|s| s.name == target.name).unwrap_or(0);
-        let route_authorization = text(&route.settings, "authorization", &authorization);
+        // Each route's authorization as elaborated: the route's own setting,
+        // whose default is `iam`.
+        let route_authorization = match route.authorization {
+            Authorization::Iam => "iam",
+            Authorization::None => "none",
+        };
         let parameters: Vec<&str> = route
             .path
             .split('/')
@@ -210,7 +206,7 @@ pub fn lower(lowering: &mut Lowering<'_>, api: &Component) {
         };
         let method = logical_id(
             &api.name,
-            &format!("{}{}Method", route_name(&route.path), logical_id(&route.method.to_ascii_lowercase(), "")),
+            &format!("{}{}Method", route_name(route.path), logical_id(&route.method.to_ascii_lowercase(), "")),
         );
         fingerprint
             .write(format!("{} {} {} {}", route.method, route.path, route.target.name, route_authorization).as_bytes());
@@ -222,7 +218,10 @@ pub fn lower(lowering: &mut Lowering<'_>, api: &Component) {
                     "RestApiId": reference(&rest_api),
                     "ResourceId": parent,
                     "HttpMethod": route.method,
-                    "AuthorizationType": if route_authorization == "iam" { "AWS_IAM" } else { "NONE" },
+                    "AuthorizationType": match route.authorization {
+                        Authorization::Iam => "AWS_IAM",
+                        Authorization::None => "NONE",
+                    },
                     "RequestParameters": method_parameters,
                     "Integration": {
                         "Type": "HTTP_PROXY",
@@ -269,16 +268,18 @@ pub fn lower(lowering: &mut Lowering<'_>, api: &Component) {
         ),
     );
     let stage = stage_id(api);
-    let caching = settings.on("caching");
-    let level = text(settings, "execution_logs", "error").to_uppercase();
-    let resource = Resource::new(
-        "AWS::ApiGateway::Stage",
-        json!({
+    let caching = view.caching;
+    let level = match view.execution_logs {
+        ExecutionLogs::Error => "ERROR",
+        ExecutionLogs::Info => "INFO",
+        ExecutionLogs::Off => "OFF",
+    };
+    let mut properties = json!({
             "RestApiId": reference(&rest_api),
             "StageName": STAGE_NAME,
             "DeploymentId": reference(&deployment),
             "Description": format!("api {}", api.name),
-            "TracingEnabled": settings.on("tracing"),
+            "TracingEnabled": view.tracing,
             "ClientCertificateId": reference(&certificate_id),
             "CacheClusterEnabled": caching,
             "AccessLogSetting": {
@@ -288,18 +289,22 @@ pub fn lower(lowering: &mut Lowering<'_>, api: &Component) {
             "MethodSettings": [{
                 "ResourcePath": "/*",
                 "HttpMethod": "*",
-                "LoggingLevel": if level == "OFF" { "OFF".to_string() } else { level },
-                "DataTraceEnabled": settings.on("data_trace"),
+                "LoggingLevel": level,
+                "DataTraceEnabled": view.data_trace,
                 "MetricsEnabled": true,
-                "ThrottlingRateLimit": integer(settings, "throttle_rate", 100),
-                "ThrottlingBurstLimit": integer(settings, "throttle_burst", 200),
+                "ThrottlingRateLimit": view.throttle_rate,
+                "ThrottlingBurstLimit": view.throttle_burst,
                 "CachingEnabled": caching,
                 "CacheDataEncrypted": true,
             }],
-        }),
-    )
-    .depends_on("ApiGatewayAccount")
-    .depends_on(&execution_logs);
+    });
+    if !view.access_logs {
+        if let Some(properties) = properties.as_object_mut() {
+            properties.remove("AccessLogSetting");
+        }
+    }
+    let resource =
+        Resource::new("AWS::ApiGateway::Stage", properties).depends_on("ApiGatewayAccount").depends_on(&execution_logs);
     lowering.add(&stage, resource);
     lowering.record_waivers(&stage, api);
     if !caching {
@@ -318,22 +323,23 @@ pub fn lower(lowering: &mut Lowering<'_>, api: &Component) {
     // The custom domain with mutual TLS, mapped to the stage.
     let domain_name = domain_id(api);
     let mut mtls = json!({});
-    if let Some(block) = settings.get("mtls").and_then(|s| s.block.as_ref()) {
-        mtls["TruststoreUri"] = lowering.string(
-            block,
-            "truststore",
+    if let Some(block) = &view.mtls {
+        mtls["TruststoreUri"] = lowering.string_or_parameter(
+            block.truststore,
             "S3 URI (s3://bucket/key) of the PEM bundle of client CAs trusted for mutual TLS",
         );
-        if block.get("truststore_version").is_some() {
-            mtls["TruststoreVersion"] =
-                lowering.string(block, "truststore_version", "S3 object version of the truststore");
+        if let Some(version) = block.truststore_version {
+            mtls["TruststoreVersion"] = lowering.string_or_parameter(version, "S3 object version of the truststore");
         }
     }
     let mut domain_properties = json!({
         "DomainName": domain,
         "RegionalCertificateArn": certificate,
         "EndpointConfiguration": { "Types": ["REGIONAL"] },
-        "SecurityPolicy": if text(settings, "tls_policy", "1.2") == "1.0" { "TLS_1_0" } else { "TLS_1_2" },
+        "SecurityPolicy": match view.tls_policy {
+            TlsPolicy::Tls10 => "TLS_1_0",
+            TlsPolicy::Tls12 => "TLS_1_2",
+        },
     });
     if mtls.get("TruststoreUri").is_some() {
         domain_properties["MutualTlsAuthentication"] = mtls;
@@ -347,9 +353,10 @@ pub fn lower(lowering: &mut Lowering<'_>, api: &Component) {
             json!({ "DomainName": reference(&domain_name), "RestApiId": reference(&rest_api), "Stage": reference(&stage) }),
         ),
     );
-    if settings.on("waf") {
+    if view.waf {
         firewall(lowering, api, &rest_api, &stage);
     }
+    Ok(())
 }
 
 /// Creates (once) the API Gateway resource for each segment of `path`, and

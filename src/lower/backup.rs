@@ -3,40 +3,39 @@
 
 use super::network::assume;
 use super::template::{get_att, reference, sub, Resource};
-use super::{database, days, storage, text, Lowering};
-use crate::check::model::Kind;
+use super::view::Backup;
+use super::{database, storage, Lowering};
 use serde_json::{json, Value};
 
-pub fn lower(lowering: &mut Lowering<'_>) {
-    let Some(backup) = lowering.program.of_kind(Kind::Backup).next() else { return };
-    if !backup.settings.on("plan") {
+pub fn lower(lowering: &mut Lowering<'_>, view: &Backup<'_>) {
+    let backup = view.component;
+    if !view.plan {
         return;
     }
     let mut resources: Vec<Value> = Vec::new();
-    for db in lowering.program.of_kind(Kind::Database) {
-        let cluster = database::cluster_id(db);
+    for db in lowering.views.databases() {
+        let cluster = database::cluster_id(db.component);
         resources.push(sub(format!(
             "arn:${{AWS::Partition}}:rds:${{AWS::Region}}:${{AWS::AccountId}}:cluster:${{{cluster}}}"
         )));
     }
-    for efs in lowering.program.of_kind(Kind::Storage) {
+    for efs in lowering.views.storages() {
         resources.push(sub(format!(
             "arn:${{AWS::Partition}}:elasticfilesystem:${{AWS::Region}}:${{AWS::AccountId}}:file-system/${{{}}}",
-            storage::file_system_id(efs)
+            storage::file_system_id(efs.component)
         )));
     }
     if resources.is_empty() {
         return;
     }
-    let settings = &backup.settings;
-    lowering.add(
-        "BackupVault",
-        Resource::new(
-            "AWS::Backup::BackupVault",
-            json!({ "BackupVaultName": lowering.name(&[&backup.name, "vault"]), "EncryptionKeyArn": lowering.key_arn() }),
-        )
-        .policy(lowering.stateful_policy(false)),
-    );
+    let vault = if view.encrypted {
+        json!({ "BackupVaultName": lowering.name(&[&backup.name, "vault"]), "EncryptionKeyArn": lowering.key_arn() })
+    } else {
+        json!({ "BackupVaultName": lowering.name(&[&backup.name, "vault"]) })
+    };
+    let schedule = lowering.string_or_parameter(view.schedule, "cron expression of the daily backup (UTC)");
+    lowering
+        .add("BackupVault", Resource::new("AWS::Backup::BackupVault", vault).policy(lowering.stateful_policy(false)));
     lowering.record_waivers("BackupVault", backup);
     lowering.add(
         "BackupPlan",
@@ -47,10 +46,10 @@ pub fn lower(lowering: &mut Lowering<'_>) {
                 "BackupPlanRule": [{
                     "RuleName": "daily",
                     "TargetBackupVault": reference("BackupVault"),
-                    "ScheduleExpression": text(settings, "schedule", "cron(0 5 * * ? *)"),
+                    "ScheduleExpression": schedule,
                     "StartWindowMinutes": 60,
                     "CompletionWindowMinutes": 480,
-                    "Lifecycle": { "DeleteAfterDays": days(settings, "retention", 35) },
+                    "Lifecycle": { "DeleteAfterDays": view.retention_days() },
                 }],
             } }),
         ),

@@ -4,9 +4,9 @@
 //! lifecycle rules.
 
 use super::template::{get_att, reference, sub, Resource};
-use super::{days, logical_id, Lowering, Suppression};
+use super::view::Bucket;
+use super::{logical_id, Lowering, Suppression};
 use crate::check::model::Component;
-use crate::check::model::Kind;
 use serde_json::{json, Value};
 
 pub const LOG_BUCKET: &str = "LogBucket";
@@ -34,7 +34,7 @@ fn deny_insecure_transport(bucket: &str) -> Value {
 /// The bucket every access log goes to. Its objects use SSE-S3: S3 server
 /// access logging cannot write to a bucket encrypted with a KMS key.
 pub fn log_bucket(lowering: &mut Lowering<'_>) {
-    let retention = days(&lowering.program.settings, "log_retention", 365);
+    let retention = lowering.views.pipeline.log_retention_days();
     let resource = Resource::new(
         "AWS::S3::Bucket",
         json!({
@@ -78,7 +78,7 @@ pub fn log_bucket(lowering: &mut Lowering<'_>) {
             "Condition": { "StringEquals": { "aws:SourceAccount": reference("AWS::AccountId") } },
         }),
     ];
-    if lowering.program.of_kind(Kind::Api).next().is_some() {
+    if lowering.views.apis().next().is_some() {
         // Network load balancers deliver access logs through the log
         // delivery service.
         statements.push(json!({
@@ -110,21 +110,21 @@ pub fn log_bucket(lowering: &mut Lowering<'_>) {
     );
 }
 
-pub fn lower(lowering: &mut Lowering<'_>, bucket: &Component) {
-    let settings = &bucket.settings;
+pub fn lower(lowering: &mut Lowering<'_>, view: &Bucket<'_>) {
+    let bucket = view.component;
     let id = bucket_id(bucket);
-    let encryption = if settings.on("encrypted") {
+    let encryption = if view.encrypted {
         json!({ "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": lowering.key_arn() })
     } else {
         json!({ "SSEAlgorithm": "AES256" })
     };
-    let public = settings.on("public");
+    let public = view.public;
     let mut properties = json!({
         "BucketName": lowering.bucket_name(&bucket.name),
         "BucketEncryption": { "ServerSideEncryptionConfiguration": [
             { "ServerSideEncryptionByDefault": encryption, "BucketKeyEnabled": true }
         ] },
-        "VersioningConfiguration": { "Status": if settings.on("versioning") { "Enabled" } else { "Suspended" } },
+        "VersioningConfiguration": { "Status": if view.versioning { "Enabled" } else { "Suspended" } },
         "PublicAccessBlockConfiguration": if public {
             json!({ "BlockPublicAcls": false, "BlockPublicPolicy": false, "IgnorePublicAcls": false, "RestrictPublicBuckets": false })
         } else {
@@ -134,18 +134,18 @@ pub fn lower(lowering: &mut Lowering<'_>, bucket: &Component) {
         "LifecycleConfiguration": { "Rules": [{
             "Id": "tier-and-expire-versions",
             "Status": "Enabled",
-            "Transitions": [{ "StorageClass": "STANDARD_IA", "TransitionInDays": days(settings, "transition_ia", 30) }],
-            "NoncurrentVersionExpiration": { "NoncurrentDays": days(settings, "noncurrent_expiry", 90) },
+            "Transitions": [{ "StorageClass": "STANDARD_IA", "TransitionInDays": view.transition_ia_days() }],
+            "NoncurrentVersionExpiration": { "NoncurrentDays": view.noncurrent_expiry_days() },
             "AbortIncompleteMultipartUpload": { "DaysAfterInitiation": 7 },
         }] },
     });
-    if settings.on("access_logs") {
+    if view.access_logs {
         properties["LoggingConfiguration"] =
             json!({ "DestinationBucketName": reference(LOG_BUCKET), "LogFilePrefix": format!("s3/{}/", bucket.name) });
     }
     lowering.add(&id, Resource::new("AWS::S3::Bucket", properties).policy(lowering.stateful_policy(false)));
     lowering.record_waivers(&id, bucket);
-    let statements = if settings.on("tls") { vec![deny_insecure_transport(&id)] } else { Vec::new() };
+    let statements = if view.tls { vec![deny_insecure_transport(&id)] } else { Vec::new() };
     if !statements.is_empty() {
         lowering.add(
             &logical_id(&bucket.name, "BucketPolicy"),

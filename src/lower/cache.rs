@@ -5,7 +5,8 @@
 
 use super::network;
 use super::template::{get_att, reference, sub, Resource};
-use super::{days, integer, logical_id, text, Lowering};
+use super::view::Cache;
+use super::{logical_id, Lowering};
 use crate::check::model::Component;
 use serde_json::json;
 
@@ -17,10 +18,10 @@ pub fn replication_group_id(component: &Component) -> String {
     logical_id(&component.name, "ReplicationGroup")
 }
 
-pub fn lower(lowering: &mut Lowering<'_>, redis: &Component) {
-    let settings = &redis.settings;
+pub fn lower(lowering: &mut Lowering<'_>, cache: &Cache<'_>) {
+    let redis = cache.component;
     let id = |suffix: &str| logical_id(&redis.name, suffix);
-    let secret = super::secret(lowering.program, settings, "auth").map_or("", super::existing).to_string();
+    let token = lowering.resolve_secret(&cache.auth, "token");
     network::security_group(
         lowering,
         &security_group_id(redis),
@@ -39,34 +40,34 @@ pub fn lower(lowering: &mut Lowering<'_>, redis: &Component) {
     );
     let log_group = id("SlowLogGroup");
     lowering.log_group(&log_group, sub(format!("/medc/{}/slow-log", lowering.name_pattern(&[&redis.name]))));
-    let multi_az = settings.on("multi_az");
-    let replicas = integer(settings, "replicas", 1);
+    let multi_az = cache.multi_az;
+    let replicas = cache.replicas;
     let group = replication_group_id(redis);
     let mut properties = json!({
         "ReplicationGroupId": lowering.name(&[&redis.name]),
         "ReplicationGroupDescription": format!("{}: processing queue", redis.name),
         "Engine": "redis",
-        "EngineVersion": text(settings, "version", "7.1"),
-        "CacheNodeType": text(settings, "node", "cache.t4g.small"),
+        "EngineVersion": cache.version,
+        "CacheNodeType": cache.node,
         "NumCacheClusters": replicas + 1,
         "MultiAZEnabled": multi_az,
         "AutomaticFailoverEnabled": multi_az && replicas > 0,
-        "Port": integer(settings, "port", 6379),
+        "Port": cache.port,
         "CacheSubnetGroupName": reference(&id("SubnetGroup")),
         "SecurityGroupIds": [get_att(&security_group_id(redis), "GroupId")],
-        "AtRestEncryptionEnabled": settings.on("encrypted"),
+        "AtRestEncryptionEnabled": cache.encrypted,
         "KmsKeyId": lowering.key_arn(),
-        "TransitEncryptionEnabled": settings.on("tls"),
-        "AuthToken": format!("{{{{resolve:secretsmanager:{secret}:SecretString:token}}}}"),
-        "SnapshotRetentionLimit": days(settings, "snapshots", 15),
+        "TransitEncryptionEnabled": cache.tls,
+        "AuthToken": token,
+        "SnapshotRetentionLimit": cache.snapshot_days(),
         "SnapshotWindow": "03:00-05:00",
         "PreferredMaintenanceWindow": "sun:06:00-sun:07:00",
         "AutoMinorVersionUpgrade": true,
     });
-    if settings.on("tls") {
+    if cache.tls {
         properties["TransitEncryptionMode"] = json!("required");
     }
-    if settings.on("slow_log") {
+    if cache.slow_log {
         properties["LogDeliveryConfigurations"] = json!([{
             "DestinationType": "cloudwatch-logs",
             "DestinationDetails": { "CloudWatchLogsDetails": { "LogGroup": reference(&log_group) } },

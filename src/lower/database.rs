@@ -4,9 +4,9 @@
 
 use super::network::{self, assume};
 use super::template::{availability_zone, get_att, reference, sub, Resource};
-use super::{days, integer, logical_id, text, Lowering, Suppression};
+use super::view::Database;
+use super::{logical_id, Lowering, Suppression};
 use crate::check::model::Component;
-use crate::types::Value as Setting;
 use serde_json::json;
 
 /// A database's security group, for the services that connect to it.
@@ -19,25 +19,18 @@ pub fn cluster_id(component: &Component) -> String {
 }
 
 /// The logical ids of a database's instances: the writer first.
-pub fn instance_ids(component: &Component) -> Vec<String> {
-    // Without multi_az the cluster is a writer alone (a waived MEDC-1007).
-    let readers = if component.settings.on("multi_az") { integer(&component.settings, "readers", 1) } else { 0 };
-    (1..=readers + 1).map(|n| logical_id(&component.name, &format!("Instance{n}"))).collect()
+pub fn instance_ids(database: &Database<'_>) -> Vec<String> {
+    (1..=database.readers + 1).map(|n| logical_id(&database.component.name, &format!("Instance{n}"))).collect()
 }
 
-pub fn lower(lowering: &mut Lowering<'_>, db: &Component) {
-    let settings = &db.settings;
+pub fn lower(lowering: &mut Lowering<'_>, database: &Database<'_>) {
+    let db = database.component;
     let id = |suffix: &str| logical_id(&db.name, suffix);
-    let version = text(settings, "version", "17.9");
-    let major = version.split('.').next().unwrap_or("17").to_string();
-    let port = integer(settings, "port", 5432);
-    let secret = super::secret(lowering.program, settings, "credentials").map_or("", super::existing).to_string();
-    let disposable = lowering.disposable();
-    let protect = settings.on("deletion_protection") && !disposable;
-    let (min_acu, max_acu) = match settings.value("capacity") {
-        Some(Setting::Range { low, high }) => (*low, *high),
-        _ => (0.5, 4.0),
-    };
+    let (min_acu, max_acu) = database.capacity;
+    let username = lowering.resolve_secret(&database.credentials, "username");
+    let password = lowering.resolve_secret(&database.credentials, "password");
+    let database_name =
+        lowering.string_or_parameter(database.database_name, "name of the database created in the cluster");
 
     network::security_group(
         lowering,
@@ -62,9 +55,9 @@ pub fn lower(lowering: &mut Lowering<'_>, db: &Component) {
             "AWS::RDS::DBClusterParameterGroup",
             json!({
                 "Description": format!("Aurora {}: TLS required, connections logged", db.name),
-                "Family": format!("aurora-postgresql{major}"),
+                "Family": format!("aurora-postgresql{}", database.major_version()),
                 "Parameters": {
-                    "rds.force_ssl": "1",
+                    "rds.force_ssl": if database.tls { "1" } else { "0" },
                     "ssl_min_protocol_version": "TLSv1.2",
                     "log_connections": "1",
                     "log_disconnections": "1",
@@ -82,23 +75,23 @@ pub fn lower(lowering: &mut Lowering<'_>, db: &Component) {
         json!({
             "DBClusterIdentifier": lowering.name(&[&db.name]),
             "Engine": "aurora-postgresql",
-            "EngineVersion": version,
-            "DatabaseName": text(settings, "name", "metadata"),
-            "Port": port,
-            "MasterUsername": format!("{{{{resolve:secretsmanager:{secret}:SecretString:username}}}}"),
-            "MasterUserPassword": format!("{{{{resolve:secretsmanager:{secret}:SecretString:password}}}}"),
+            "EngineVersion": database.version,
+            "DatabaseName": database_name,
+            "Port": database.port,
+            "MasterUsername": username,
+            "MasterUserPassword": password,
             "DBSubnetGroupName": reference(&id("SubnetGroup")),
             "DBClusterParameterGroupName": reference(&id("ParameterGroup")),
             "VpcSecurityGroupIds": [get_att(&security_group_id(db), "GroupId")],
-            "StorageEncrypted": settings.on("encrypted"),
+            "StorageEncrypted": database.encrypted,
             "KmsKeyId": lowering.key_arn(),
-            "EnableIAMDatabaseAuthentication": settings.on("iam_auth"),
-            "EnableCloudwatchLogsExports": if settings.on("log_export") { json!(["postgresql"]) } else { json!([]) },
-            "BackupRetentionPeriod": days(settings, "backup", 7),
+            "EnableIAMDatabaseAuthentication": database.iam_auth,
+            "EnableCloudwatchLogsExports": if database.log_export { json!(["postgresql"]) } else { json!([]) },
+            "BackupRetentionPeriod": database.backup_days(),
             "PreferredBackupWindow": "03:00-04:00",
             "PreferredMaintenanceWindow": "sun:05:00-sun:06:00",
             "CopyTagsToSnapshot": true,
-            "DeletionProtection": protect,
+            "DeletionProtection": database.deletion_protection,
             "ServerlessV2ScalingConfiguration": { "MinCapacity": min_acu, "MaxCapacity": max_acu },
         }),
     )
@@ -119,12 +112,9 @@ pub fn lower(lowering: &mut Lowering<'_>, db: &Component) {
             }),
         ),
     );
-    let interval = match settings.value("monitoring") {
-        Some(Setting::Duration(d)) => d.seconds(),
-        _ => 60,
-    };
+    let interval = database.monitoring.as_secs();
     let zones = network::zones(lowering);
-    for (n, instance) in instance_ids(db).iter().enumerate() {
+    for (n, instance) in instance_ids(database).iter().enumerate() {
         let resource = Resource::new(
             "AWS::RDS::DBInstance",
             json!({
@@ -134,11 +124,11 @@ pub fn lower(lowering: &mut Lowering<'_>, db: &Component) {
                 "Engine": "aurora-postgresql",
                 "AvailabilityZone": availability_zone(n as u32 % zones),
                 "PromotionTier": n,
-                "PubliclyAccessible": settings.on("public"),
+                "PubliclyAccessible": database.public,
                 "AutoMinorVersionUpgrade": true,
                 "MonitoringInterval": interval,
                 "MonitoringRoleArn": get_att(&monitoring_role, "Arn"),
-                "EnablePerformanceInsights": settings.on("performance_insights"),
+                "EnablePerformanceInsights": database.performance_insights,
                 "PerformanceInsightsKMSKeyId": lowering.key_arn(),
                 "PerformanceInsightsRetentionPeriod": 7,
             }),

@@ -5,17 +5,16 @@
 //! credentials: CloudWatch Logs and CloudWatch alarms.
 
 use super::template::{reference, sub, Resource};
-use super::{days, Lowering};
-use crate::check::model::Kind;
+use super::view::Key;
+use super::Lowering;
 use serde_json::json;
 
 pub const KEY_ID: &str = "PipelineKey";
 
-pub fn lower(lowering: &mut Lowering<'_>) {
-    let Some(key) = lowering.program.of_kind(Kind::Key).next() else { return };
-    let settings = &key.settings;
-    let rotation_days = days(settings, "rotation_period", 365);
-    let pending_days = days(settings, "deletion_window", 30);
+pub fn lower(lowering: &mut Lowering<'_>, view: &Key<'_>) {
+    let key = view.component;
+    let rotation_days = view.rotation_days();
+    let pending_days = view.deletion_window_days();
     let region = lowering.region().to_string();
     let policy = json!({
         "Version": "2012-10-17",
@@ -51,7 +50,7 @@ pub fn lower(lowering: &mut Lowering<'_>) {
         "AWS::KMS::Key",
         json!({
             "Description": format!("{}: customer-managed key for every data store, log group, topic and vault", lowering.program.name.name),
-                        "EnableKeyRotation": settings.on("rotation"),
+                        "EnableKeyRotation": view.rotation,
             "RotationPeriodInDays": rotation_days,
             "PendingWindowInDays": pending_days,
             "KeySpec": "SYMMETRIC_DEFAULT",

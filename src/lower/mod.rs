@@ -16,14 +16,14 @@ mod service;
 mod storage;
 mod stream;
 pub mod template;
+pub mod view;
 
-use crate::check::model::Kind;
-use crate::check::model::{Component, Program, Settings};
+use crate::check::model::{Component, Program};
 use crate::naming;
-use crate::types::Value as Setting;
 use crate::{InternalError, ValidProgram};
 use serde_json::{json, Value};
 use template::{get_att, reference, sub, Parameter, Policy, Resource, Template};
+use view::{Lifecycle, Secret, Text, Typed, Views};
 
 pub const SUFFIX_PARAMETER: &str = "EnvironmentSuffix";
 
@@ -31,49 +31,74 @@ pub const SUFFIX_PARAMETER: &str = "EnvironmentSuffix";
 /// bug: the checked program lacks something the standard library promised.
 pub fn lower(valid: ValidProgram<'_>) -> Result<Template, InternalError> {
     let program = valid.program();
-    let mut lowering = Lowering::new(program);
+    let views = view::Views::read(program)?;
+    let mut lowering = Lowering::new(program, &views);
+    // The order matters: services wire themselves to the network and the
+    // data stores, apis to the services, alarms watch everything, and the
+    // outputs name what exists.
     lowering.template_wide();
-    key::lower(&mut lowering);
+    if let Some(key) = views.key() {
+        key::lower(&mut lowering, key);
+    }
     bucket::log_bucket(&mut lowering);
-    network::lower(&mut lowering);
-    for component in &program.components {
-        match component.kind {
-            Kind::Database => database::lower(&mut lowering, component),
-            Kind::Storage => storage::lower(&mut lowering, component),
-            Kind::Bucket => bucket::lower(&mut lowering, component),
-            Kind::Cache => cache::lower(&mut lowering, component),
-            Kind::Stream => stream::lower(&mut lowering, component),
-            Kind::Key | Kind::Secret | Kind::Network | Kind::Service | Kind::Api | Kind::Alarms | Kind::Backup => {}
+    if let Some(network) = views.network() {
+        network::lower(&mut lowering, network);
+    }
+    for component in &views.components {
+        match component {
+            Typed::Database(database) => database::lower(&mut lowering, database),
+            Typed::Storage(storage) => storage::lower(&mut lowering, storage)?,
+            Typed::Bucket(bucket) => bucket::lower(&mut lowering, bucket),
+            Typed::Cache(cache) => cache::lower(&mut lowering, cache),
+            Typed::Stream(stream) => stream::lower(&mut lowering, stream),
+            // Lowered above (key, network) or below, once the data stores exist.
+            Typed::Key(_)
+            | Typed::Secret(_)
+            | Typed::Network(_)
+            | Typed::Service(_)
+            | Typed::Api(_)
+            | Typed::Alarms(_)
+            | Typed::Backup(_) => {}
         }
     }
     service::lower(&mut lowering);
-    for component in program.of_kind(Kind::Api) {
-        api::lower(&mut lowering, component);
+    for api in views.apis() {
+        api::lower(&mut lowering, api)?;
     }
-    backup::lower(&mut lowering);
-    alarms::lower(&mut lowering);
+    if let Some(backup) = views.backup() {
+        backup::lower(&mut lowering, backup);
+    }
+    if let Some(alarms) = views.alarms() {
+        alarms::lower(&mut lowering, alarms);
+    }
     outputs::lower(&mut lowering);
     Ok(lowering.template)
 }
 
 pub struct Lowering<'p> {
     pub program: &'p Program,
+    /// The program read into typed views: what every module lowers from.
+    pub views: &'p Views<'p>,
     pub template: Template,
     /// The tags of every taggable resource, as a `Tags` list.
     tag_list: Value,
 }
 
 impl<'p> Lowering<'p> {
-    fn new(program: &'p Program) -> Self {
+    fn new(program: &'p Program, views: &'p Views<'p>) -> Self {
         let description = format!(
             "medc: HIPAA-compliant medical-imaging pipeline `{}` (compiled from .medimg; do not edit by hand)",
             program.name.name
         );
         let mut lowering = Lowering {
             program,
+            views,
             template: Template { format_version: "2010-09-09", description, ..Template::default() },
             tag_list: Value::Null,
         };
+        if let Text::Param(owner) = views.pipeline.owner {
+            lowering.parameter(owner, "who answers for the pipeline (the `owner` tag)");
+        }
         lowering.tag_list =
             Value::Array(lowering.tags().into_iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect());
         lowering
@@ -127,25 +152,19 @@ impl<'p> Lowering<'p> {
             .insert("medc".into(), json!({ "Pipeline": self.pipeline(), "Compliance": "hipaa", "Waivers": waivers }));
     }
 
-    pub fn region(&self) -> &str {
-        match self.program.settings.value("region") {
-            Some(Setting::Choice(region)) => region,
-            _ => "sa-east-1",
-        }
+    pub fn region(&self) -> &'p str {
+        self.views.pipeline.region
     }
 
-    pub fn disposable(&self) -> bool {
-        self.program.disposable()
-    }
     /// The deletion policy of a stateful resource. Only `lifecycle retained`
     /// keeps resources after the stack; `protected` (the default) snapshots
     /// what can be snapshotted, and `disposable` deletes everything.
     pub fn stateful_policy(&self, snapshots: bool) -> Policy {
-        match self.program.settings.value("lifecycle") {
-            Some(Setting::Choice(c)) if c == "disposable" => Policy::Delete,
-            Some(Setting::Choice(c)) if c == "retained" => Policy::Retain,
-            _ if snapshots => Policy::Snapshot,
-            _ => Policy::Delete,
+        match self.views.pipeline.lifecycle {
+            Lifecycle::Disposable => Policy::Delete,
+            Lifecycle::Retained => Policy::Retain,
+            Lifecycle::Protected if snapshots => Policy::Snapshot,
+            Lifecycle::Protected => Policy::Delete,
         }
     }
     /// `PIPELINE-PART...-${EnvironmentSuffix}`
@@ -168,24 +187,23 @@ impl<'p> Lowering<'p> {
 
     /// The tags every taggable resource carries.
     pub fn tags(&self) -> Vec<(String, Value)> {
-        let text = |name: &str, fallback: &str| match self.program.settings.value(name) {
-            Some(Setting::String(s) | Setting::Choice(s)) => s.clone(),
-            _ => fallback.to_string(),
+        let pipeline = &self.views.pipeline;
+        let owner = match pipeline.owner {
+            Text::Literal(owner) => json!(owner),
+            Text::Param(parameter) => reference(parameter),
         };
         let mut tags = vec![
             ("project".to_string(), json!(self.pipeline())),
             ("environment".to_string(), reference(SUFFIX_PARAMETER)),
-            ("compliance".to_string(), json!(text("compliance", "hipaa"))),
-            ("data-classification".to_string(), json!(text("data_classification", "phi"))),
-            ("owner".to_string(), json!(text("owner", "unassigned"))),
+            ("compliance".to_string(), json!(pipeline.compliance)),
+            ("data-classification".to_string(), json!(pipeline.data_classification)),
+            ("owner".to_string(), owner),
             ("managed-by".to_string(), json!("medc")),
         ];
-        if let Some(Setting::Tags(pairs)) = self.program.settings.value("tags") {
-            for (name, value) in pairs {
-                let name = name.replace('_', "-");
-                if !tags.iter().any(|(existing, _)| *existing == name) {
-                    tags.push((name, json!(value)));
-                }
+        for (name, value) in &pipeline.tags {
+            let name = name.replace('_', "-");
+            if !tags.iter().any(|(existing, _)| *existing == name) {
+                tags.push((name, json!(value)));
             }
         }
         tags
@@ -204,15 +222,26 @@ impl<'p> Lowering<'p> {
     }
 
     /// A string setting's value: a literal, or a `param NAME` that becomes a
-    /// CloudFormation parameter.
-    pub fn string(&mut self, settings: &Settings, name: &str, description: &str) -> Value {
-        match settings.value(name) {
-            Some(Setting::Param(parameter)) => {
+    /// CloudFormation parameter described by `description`.
+    pub fn string_or_parameter(&mut self, text: Text<'_>, description: &str) -> Value {
+        match text {
+            Text::Param(parameter) => {
                 self.parameter(parameter, description);
                 reference(parameter)
             }
-            Some(Setting::String(text)) => json!(text),
-            _ => json!(""),
+            Text::Literal(text) => json!(text),
+        }
+    }
+
+    /// A string setting inside an `Fn::Sub` pattern: the literal, or
+    /// `${NAME}` for a parameter (which it registers).
+    pub fn sub_text(&mut self, text: Text<'_>, description: &str) -> String {
+        match text {
+            Text::Param(parameter) => {
+                self.parameter(parameter, description);
+                format!("${{{parameter}}}")
+            }
+            Text::Literal(text) => text.to_string(),
         }
     }
 
@@ -232,13 +261,10 @@ impl<'p> Lowering<'p> {
 
     /// An encrypted log group with the pipeline's retention, named `name`.
     pub fn log_group(&mut self, logical_id: &str, name: Value) {
-        let days = match self.program.settings.value("log_retention") {
-            Some(Setting::Duration(d)) => d.seconds() / 86_400,
-            _ => 365,
-        };
+        let days = self.views.pipeline.log_retention_days();
         let policy = self.stateful_policy(false);
         let mut properties = json!({ "LogGroupName": name, "RetentionInDays": days });
-        if self.program.settings.on("log_encryption") {
+        if self.views.pipeline.log_encryption {
             properties["KmsKeyId"] = self.key_arn();
         }
         let resource = Resource::new("AWS::Logs::LogGroup", properties).policy(policy);
@@ -388,41 +414,23 @@ pub fn logical_id(name: &str, suffix: &str) -> String {
     id
 }
 
-/// A setting's value as a number, for properties.
-pub fn integer(settings: &Settings, name: &str, fallback: u64) -> u64 {
-    match settings.value(name) {
-        Some(Setting::Integer(n)) => *n,
-        _ => fallback,
+impl Lowering<'_> {
+    /// An existing secret's name for an `Fn::Sub` pattern.
+    pub fn secret_name(&mut self, secret: &Secret<'_>) -> String {
+        self.sub_text(secret.existing, "name of an existing Secrets Manager secret")
     }
-}
 
-pub fn days(settings: &Settings, name: &str, fallback: u64) -> u64 {
-    match settings.value(name) {
-        Some(Setting::Duration(d)) => d.seconds() / 86_400,
-        _ => fallback,
-    }
-}
-
-pub fn text(settings: &Settings, name: &str, fallback: &str) -> String {
-    match settings.value(name) {
-        Some(Setting::String(s) | Setting::Choice(s) | Setting::Version(s)) => s.clone(),
-        _ => fallback.to_string(),
-    }
-}
-
-/// The secret component a reference setting (`credentials`, `auth`) names.
-pub fn secret<'p>(program: &'p Program, settings: &Settings, name: &str) -> Option<&'p Component> {
-    match settings.value(name) {
-        Some(Setting::Ref(reference)) => program.component(&reference.name),
-        _ => None,
-    }
-}
-
-/// The name of the existing Secrets Manager entry a secret component names.
-pub fn existing(secret: &Component) -> &str {
-    match secret.settings.value("existing") {
-        Some(Setting::String(name)) => name,
-        _ => "",
+    /// A CloudFormation dynamic reference to one key of an existing JSON
+    /// secret, resolved at deploy time (the value never enters the template).
+    pub fn resolve_secret(&mut self, secret: &Secret<'_>, key: &str) -> Value {
+        let resolve = |name: &str| format!("{{{{resolve:secretsmanager:{name}:SecretString:{key}}}}}");
+        match secret.existing {
+            Text::Literal(name) => json!(resolve(name)),
+            Text::Param(_) => {
+                let name = self.secret_name(secret);
+                sub(resolve(&name))
+            }
+        }
     }
 }
 
@@ -430,13 +438,4 @@ pub fn existing(secret: &Component) -> &str {
 /// characters Secrets Manager appends to it, which only the secret knows.
 pub fn partial_secret_arn(name: &str) -> String {
     format!("arn:${{AWS::Partition}}:secretsmanager:${{AWS::Region}}:${{AWS::AccountId}}:secret:{name}")
-}
-
-/// The components a service's reference setting names.
-pub fn referenced<'a>(settings: &'a Settings, name: &str) -> Vec<&'a str> {
-    match settings.value(name) {
-        Some(Setting::Refs(names)) => names.iter().map(|n| n.name.as_str()).collect(),
-        Some(Setting::Ref(n)) => vec![n.name.as_str()],
-        _ => Vec::new(),
-    }
 }

@@ -4,17 +4,17 @@
 //! encrypted log group; and the helpers for per-component security groups.
 
 use super::template::{availability_zone, get_att, reference, sub, Fn, Resource};
-use super::{integer, Lowering};
-use crate::check::model::Kind;
-use crate::types::Value as Setting;
+use super::view::{Egress, Network, Typed};
+use super::Lowering;
 use serde_json::{json, Value};
 
 pub const VPC: &str = "Vpc";
 pub const ENDPOINT_SECURITY_GROUP: &str = "EndpointSecurityGroup";
 
 /// The number of availability zones the network spans.
+/// Every program has a network (an implicit kind), so none means no zones.
 pub fn zones(lowering: &Lowering<'_>) -> u32 {
-    lowering.program.of_kind(Kind::Network).next().map_or(2, |n| integer(&n.settings, "azs", 2) as u32)
+    lowering.views.network().map_or(0, |n| n.azs)
 }
 
 pub fn private_subnets(lowering: &Lowering<'_>) -> Vec<Value> {
@@ -25,23 +25,15 @@ pub fn isolated_subnets(lowering: &Lowering<'_>) -> Vec<Value> {
     (1..=zones(lowering)).map(|i| reference(&format!("IsolatedSubnet{i}"))).collect()
 }
 
-fn egress_nat(lowering: &Lowering<'_>) -> bool {
-    lowering
-        .program
-        .of_kind(Kind::Network)
-        .next()
-        .is_some_and(|n| matches!(n.settings.value("egress"), Some(Setting::Choice(c)) if c == "nat"))
-}
-
 /// The `index`th /20 of the VPC's range: private subnets first, then
 /// isolated, then public.
 fn subnet_cidr(index: u32) -> Value {
     Fn::Select(index, Box::new(Fn::Cidr(get_att(VPC, "CidrBlock"), 12, 12).into())).into()
 }
 
-pub fn lower(lowering: &mut Lowering<'_>) {
-    let Some(network) = lowering.program.of_kind(Kind::Network).next() else { return };
-    let cidr = super::text(&network.settings, "cidr", "10.40.0.0/16");
+pub fn lower(lowering: &mut Lowering<'_>, view: &Network<'_>) {
+    let network = view.component;
+    let cidr = lowering.string_or_parameter(view.cidr, "the VPC's IPv4 address range (CIDR)");
     let zones = zones(lowering);
     lowering.add(
         VPC,
@@ -65,7 +57,7 @@ pub fn lower(lowering: &mut Lowering<'_>) {
                         "VpcId": reference(VPC),
                         "AvailabilityZone": az,
                         "CidrBlock": subnet_cidr(index),
-                        "MapPublicIpOnLaunch": false,
+                        "MapPublicIpOnLaunch": view.public,
                     }),
                 ),
             );
@@ -90,10 +82,11 @@ pub fn lower(lowering: &mut Lowering<'_>) {
         ),
     );
     interface_endpoints(lowering);
-    if egress_nat(lowering) {
-        nat(lowering, zones);
+    match view.egress {
+        Egress::Nat => nat(lowering, zones),
+        Egress::None => {}
     }
-    if network.settings.on("flow_logs") {
+    if view.flow_logs {
         flow_logs(lowering);
     }
 }
@@ -110,7 +103,8 @@ fn associate(lowering: &mut Lowering<'_>, subnet: &str, table: &str) {
 
 /// The AWS services the pipeline's services call, reached without the internet.
 fn interface_endpoints(lowering: &mut Lowering<'_>) {
-    let services: Vec<_> = lowering.program.of_kind(Kind::Service).collect();
+    let views = lowering.views;
+    let services: Vec<_> = views.services().collect();
     if services.is_empty() {
         return;
     }
@@ -121,12 +115,9 @@ fn interface_endpoints(lowering: &mut Lowering<'_>) {
         ("SecretsManager", "secretsmanager"),
         ("Kms", "kms"),
     ];
-    let writes_streams = services.iter().any(|s| {
-        super::referenced(&s.settings, "writes")
-            .iter()
-            .chain(super::referenced(&s.settings, "reads").iter())
-            .any(|name| lowering.program.component(name).is_some_and(|c| c.kind == Kind::Stream))
-    });
+    let writes_streams = services
+        .iter()
+        .any(|s| s.writes.iter().chain(&s.reads).any(|c| matches!(views.get(&c.name), Some(Typed::Stream(_)))));
     if writes_streams {
         endpoints.push(("Kinesis", "kinesis-streams"));
     }

@@ -2,6 +2,7 @@
 //! `cfn-outputs/flat-outputs.json`, each exported with the suffix.
 
 use super::template::{get_att, reference, sub, Export, Output};
+use super::view::Typed;
 use super::{
     alarms, api, bucket, cache, database, key, logical_id, network, service, storage, stream, Lowering,
     SUFFIX_PARAMETER,
@@ -11,6 +12,7 @@ use serde_json::Value;
 
 pub fn lower(lowering: &mut Lowering<'_>) {
     let program = lowering.program;
+    let views = lowering.views;
     let mut outputs: Vec<(String, &str, Value)> = Vec::new();
     let mut add = |name: String, description: &'static str, value: Value| outputs.push((name, description, value));
     add("VpcId".into(), "the VPC", reference(network::VPC));
@@ -47,13 +49,12 @@ pub fn lower(lowering: &mut Lowering<'_>) {
                         "the Aurora port",
                         get_att(&database::cluster_id(component), "Endpoint.Port"),
                     );
-                    if let Some(secret) =
-                        super::secret(program, &component.settings, "credentials").map(super::existing)
-                    {
+                    if let Some(Typed::Database(db)) = views.get(name) {
+                        // The parameter of a `param` name exists: the cluster registered it.
                         add(
                             named(first, name, "DatabaseSecretArn"),
                             "the existing secret with the master credentials (partial ARN)",
-                            sub(super::partial_secret_arn(secret)),
+                            sub(super::partial_secret_arn(&db.credentials.name_pattern())),
                         );
                     }
                 }

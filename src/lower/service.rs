@@ -5,10 +5,9 @@
 
 use super::network;
 use super::template::{get_att, reference, sub, Resource};
-use super::{api, bucket, cache, database, integer, logical_id, referenced, storage, stream, text, Lowering};
+use super::view::{Metric, Platform, Secret, Service, Typed};
+use super::{api, bucket, cache, database, logical_id, storage, stream, Lowering};
 use crate::check::model::Component;
-use crate::check::model::Kind;
-use crate::types::Value as Setting;
 use serde_json::{json, Value};
 
 pub const CLUSTER: &str = "EcsCluster";
@@ -32,7 +31,8 @@ fn secret_arn(name: &str) -> Value {
 }
 
 pub fn lower(lowering: &mut Lowering<'_>) {
-    let services: Vec<&Component> = lowering.program.of_kind(Kind::Service).collect();
+    let views = lowering.views;
+    let services: Vec<&Service<'_>> = views.services().collect();
     if services.is_empty() {
         return;
     }
@@ -69,28 +69,31 @@ impl Wiring {
     /// Injects keys of an existing JSON secret as environment variables,
     /// with what the execution role needs to read them: the secret's ARN,
     /// and the customer-managed key it declares, if any.
-    fn inject(&mut self, lowering: &mut Lowering<'_>, secret: &Component, fields: &[(String, &str)]) {
-        let name = super::existing(secret);
+    fn inject(&mut self, lowering: &mut Lowering<'_>, secret: &Secret<'_>, fields: &[(String, &str)]) {
+        let name = lowering.secret_name(secret);
         for (variable, key) in fields {
-            self.secrets.push(json!({ "Name": variable, "ValueFrom": secret_field(name, key) }));
+            self.secrets.push(json!({ "Name": variable, "ValueFrom": secret_field(&name, key) }));
         }
-        self.secret_arns.push(secret_arn(name));
-        if secret.settings.get("key").is_some() {
-            let key =
-                lowering.string(&secret.settings, "key", "ARN of the KMS key an existing secret is encrypted with");
+        self.secret_arns.push(secret_arn(&name));
+        if let Some(key) = secret.key {
+            let key = lowering.string_or_parameter(key, "ARN of the KMS key an existing secret is encrypted with");
             if !self.secret_keys.contains(&key) {
                 self.secret_keys.push(key);
             }
         }
     }
 
+    /// One environment variable; a service that both reads and writes a
+    /// store is told its name once.
     fn env(&mut self, name: String, value: Value) {
-        self.environment.push(json!({ "Name": name, "Value": value }));
+        if !self.environment.iter().any(|variable| variable["Name"] == name.as_str()) {
+            self.environment.push(json!({ "Name": name, "Value": value }));
+        }
     }
 }
 
-fn lower_service(lowering: &mut Lowering<'_>, service: &Component) {
-    let settings = &service.settings;
+fn lower_service(lowering: &mut Lowering<'_>, view: &Service<'_>) {
+    let service = view.component;
     let id = |suffix: &str| logical_id(&service.name, suffix);
     let security_group = security_group_id(service);
     network::security_group(
@@ -111,11 +114,9 @@ fn lower_service(lowering: &mut Lowering<'_>, service: &Component) {
 
     let mut wiring = Wiring::default();
     wiring.env("AWS_REGION".into(), reference("AWS::Region"));
-    wire_data(lowering, service, &mut wiring);
-    if let Some(Setting::Tags(pairs)) = settings.value("env") {
-        for (name, value) in pairs {
-            wiring.env(name.clone(), json!(value));
-        }
+    wire_data(lowering, view, &mut wiring);
+    for (name, value) in &view.env {
+        wiring.env(name.to_string(), json!(value));
     }
     // The root file system is read-only; /tmp is a writable scratch volume.
     wiring.volumes.push(json!({ "Name": "tmp" }));
@@ -150,21 +151,26 @@ fn lower_service(lowering: &mut Lowering<'_>, service: &Component) {
         );
     }
     execution_policy(lowering, service, &execution_role, &log_group, &wiring);
-    task_policy(lowering, service, &task_role, &mut wiring);
+    task_policy(lowering, view, &task_role, &mut wiring);
 
-    let port = integer(settings, "port", 8443);
-    let health = text(settings, "health", "/health");
+    let port = view.port;
+    let health = lowering.sub_text(view.health, &format!("health-check path of service {}", service.name));
+    let image = lowering.string_or_parameter(view.image, &format!("container image of service {}", service.name));
+    let health_check = match view.health {
+        super::view::Text::Literal(_) => json!(format!("curl -fsk https://localhost:{port}{health} || exit 1")),
+        super::view::Text::Param(_) => sub(format!("curl -fsk https://localhost:{port}{health} || exit 1")),
+    };
     let mut container = json!({
         "Name": service.name,
-        "Image": lowering.string(settings, "image", &format!("container image of service {}", service.name)),
+        "Image": image,
         "Essential": true,
-        "User": format!("{}:{}", integer(settings, "user", 1000), integer(settings, "user", 1000)),
-        "ReadonlyRootFilesystem": settings.on("read_only_root"),
+        "User": format!("{}:{}", view.user, view.user),
+        "ReadonlyRootFilesystem": view.read_only_root,
         "PortMappings": [{ "ContainerPort": port, "Protocol": "tcp" }],
         "Environment": wiring.environment,
         "MountPoints": wiring.mount_points,
         "HealthCheck": {
-            "Command": ["CMD-SHELL", format!("curl -fsk https://localhost:{port}{health} || exit 1")],
+            "Command": ["CMD-SHELL", health_check],
             "Interval": 30,
             "Timeout": 5,
             "Retries": 3,
@@ -175,10 +181,17 @@ fn lower_service(lowering: &mut Lowering<'_>, service: &Component) {
     if !wiring.secrets.is_empty() {
         container["Secrets"] = json!(wiring.secrets);
     }
-    if let Some(Setting::String(command)) = settings.value("command") {
-        container["Command"] = json!(command.split_whitespace().collect::<Vec<_>>());
+    match view.command {
+        Some(super::view::Text::Literal(command)) => {
+            container["Command"] = json!(command.split_whitespace().collect::<Vec<_>>());
+        }
+        Some(super::view::Text::Param(parameter)) => {
+            lowering.parameter(parameter, &format!("container command of service {}", service.name));
+            container["Command"] = json!([reference(parameter)]);
+        }
+        None => {}
     }
-    if settings.on("logging") {
+    if view.logging {
         container["LogConfiguration"] = json!({
             "LogDriver": "awslogs",
             "Options": {
@@ -188,11 +201,11 @@ fn lower_service(lowering: &mut Lowering<'_>, service: &Component) {
             },
         });
     }
-    let memory_mib = match settings.value("memory") {
-        Some(Setting::Size(bytes)) => bytes >> 20,
-        _ => 2048,
+    let memory_mib = view.memory_mib();
+    let architecture = match view.platform {
+        Platform::Arm64 => "ARM64",
+        Platform::X86_64 => "X86_64",
     };
-    let architecture = if text(settings, "platform", "x86_64") == "arm64" { "ARM64" } else { "X86_64" };
     let task = id("TaskDefinition");
     lowering.add(
         &task,
@@ -200,7 +213,7 @@ fn lower_service(lowering: &mut Lowering<'_>, service: &Component) {
             "AWS::ECS::TaskDefinition",
             json!({
                 "Family": lowering.name(&[&service.name]),
-                "Cpu": integer(settings, "cpu", 1024).to_string(),
+                "Cpu": view.cpu.to_string(),
                 "Memory": memory_mib.to_string(),
                 "NetworkMode": "awsvpc",
                 "RequiresCompatibilities": ["FARGATE"],
@@ -214,11 +227,8 @@ fn lower_service(lowering: &mut Lowering<'_>, service: &Component) {
     );
     lowering.record_waivers(&task, service);
 
-    let (min, max, metric, target) = match settings.value("tasks") {
-        Some(Setting::Scaling { low, high, metric, target }) => (*low, *high, metric.clone(), *target),
-        _ => (2, 6, "cpu".to_string(), 70.0),
-    };
-    let routes = api::routes_to(lowering.program, service);
+    let (min, max, metric, target) = (view.tasks.min, view.tasks.max, view.tasks.metric, view.tasks.target);
+    let routes = api::routes_to(lowering.views, service);
     let mut properties = json!({
         "ServiceName": lowering.name(&[&service.name]),
         "Cluster": reference(CLUSTER),
@@ -227,7 +237,7 @@ fn lower_service(lowering: &mut Lowering<'_>, service: &Component) {
         "PlatformVersion": "1.4.0",
         "DesiredCount": min,
         "NetworkConfiguration": { "AwsvpcConfiguration": {
-            "AssignPublicIp": if settings.on("public") { "ENABLED" } else { "DISABLED" },
+            "AssignPublicIp": if view.public { "ENABLED" } else { "DISABLED" },
             "Subnets": network::private_subnets(lowering),
             "SecurityGroups": [get_att(&security_group, "GroupId")],
         } },
@@ -239,16 +249,16 @@ fn lower_service(lowering: &mut Lowering<'_>, service: &Component) {
         "AvailabilityZoneRebalancing": "ENABLED",
         "PropagateTags": "SERVICE",
         "EnableECSManagedTags": true,
-        "EnableExecuteCommand": settings.on("exec"),
+        "EnableExecuteCommand": view.exec,
     });
     let mut resource_depends = Vec::new();
     if !routes.is_empty() {
         properties["HealthCheckGracePeriodSeconds"] = json!(120);
         properties["LoadBalancers"] = json!(routes
             .iter()
-            .map(|api| json!({ "ContainerName": service.name, "ContainerPort": port, "TargetGroupArn": reference(&api::target_group_id(api, service)) }))
+            .map(|api| json!({ "ContainerName": service.name, "ContainerPort": port, "TargetGroupArn": reference(&api::target_group_id(api.component, service)) }))
             .collect::<Vec<_>>());
-        resource_depends = routes.iter().map(|api| api::listener_id(api, service)).collect();
+        resource_depends = routes.iter().map(|api| api::listener_id(api.component, service)).collect();
     }
     let service_id = service_id(service);
     let mut resource = Resource::new("AWS::ECS::Service", properties);
@@ -272,14 +282,16 @@ fn lower_service(lowering: &mut Lowering<'_>, service: &Component) {
             }),
         ),
     );
-    let predefined =
-        if metric == "memory" { "ECSServiceAverageMemoryUtilization" } else { "ECSServiceAverageCPUUtilization" };
+    let predefined = match metric {
+        Metric::Memory => "ECSServiceAverageMemoryUtilization",
+        Metric::Cpu => "ECSServiceAverageCPUUtilization",
+    };
     lowering.add(
         &id("ScalingPolicy"),
         Resource::new(
             "AWS::ApplicationAutoScaling::ScalingPolicy",
             json!({
-                "PolicyName": lowering.name(&[&service.name, metric.as_str()]),
+                "PolicyName": lowering.name(&[&service.name, metric.name()]),
                 "PolicyType": "TargetTrackingScaling",
                 "ScalingTargetId": reference(&scalable),
                 "TargetTrackingScalingPolicyConfiguration": {
@@ -295,30 +307,34 @@ fn lower_service(lowering: &mut Lowering<'_>, service: &Component) {
 
 /// Environment, secrets, mounts, network paths and task-role statements for
 /// every component the service names.
-fn wire_data(lowering: &mut Lowering<'_>, service: &Component, wiring: &mut Wiring) {
-    let program = lowering.program;
+fn wire_data(lowering: &mut Lowering<'_>, view: &Service<'_>, wiring: &mut Wiring) {
+    let views = lowering.views;
+    let service = view.component;
     let security_group = security_group_id(service);
-    for name in referenced(&service.settings, "connects") {
-        let Some(component) = program.component(name) else { continue };
-        match component.kind {
-            Kind::Database => {
+    for target in &view.connects {
+        let name = target.name.as_str();
+        match views.get(name) {
+            Some(Typed::Database(db)) => {
+                let component = db.component;
                 let cluster = database::cluster_id(component);
-                let port = integer(&component.settings, "port", 5432);
+                let port = db.port;
                 wiring.env(env_name(name, "HOST"), get_att(&cluster, "Endpoint.Address"));
                 wiring.env(env_name(name, "PORT"), json!(port.to_string()));
-                wiring.env(env_name(name, "DATABASE"), json!(text(&component.settings, "name", "metadata")));
+                let database_name =
+                    lowering.string_or_parameter(db.database_name, "name of the database created in the cluster");
+                wiring.env(env_name(name, "DATABASE"), database_name);
                 wiring.env(env_name(name, "USER"), json!(service.name));
-                if component.settings.on("iam_auth") {
+                if db.iam_auth {
                     wiring.task_statements.push(json!({
                         "Sid": format!("Connect{}", logical_id(name, "")),
                         "Action": "rds-db:connect",
                         "Effect": "Allow",
                         "Resource": sub(format!("arn:${{AWS::Partition}}:rds-db:${{AWS::Region}}:${{AWS::AccountId}}:dbuser:${{{cluster}.DBClusterResourceId}}/{}", service.name)),
                     }));
-                } else if let Some(secret) = super::secret(program, &component.settings, "credentials") {
+                } else {
                     wiring.inject(
                         lowering,
-                        secret,
+                        &db.credentials,
                         &[(env_name(name, "USERNAME"), "username"), (env_name(name, "PASSWORD"), "password")],
                     );
                 }
@@ -332,16 +348,15 @@ fn wire_data(lowering: &mut Lowering<'_>, service: &Component, wiring: &mut Wiri
                 );
                 network::allow_egress(lowering, &security_group, &target, port, &format!("PostgreSQL to {name}"));
             }
-            Kind::Cache => {
+            Some(Typed::Cache(redis)) => {
+                let component = redis.component;
                 let group = cache::replication_group_id(component);
-                let port = integer(&component.settings, "port", 6379);
+                let port = redis.port;
                 wiring.env(env_name(name, "HOST"), get_att(&group, "PrimaryEndPoint.Address"));
                 wiring.env(env_name(name, "READER_HOST"), get_att(&group, "ReaderEndPoint.Address"));
                 wiring.env(env_name(name, "PORT"), json!(port.to_string()));
                 wiring.env(env_name(name, "TLS"), json!("true"));
-                if let Some(secret) = super::secret(program, &component.settings, "auth") {
-                    wiring.inject(lowering, secret, &[(env_name(name, "AUTH_TOKEN"), "token")]);
-                }
+                wiring.inject(lowering, &redis.auth, &[(env_name(name, "AUTH_TOKEN"), "token")]);
                 let target = cache::security_group_id(component);
                 network::allow(
                     lowering,
@@ -352,24 +367,28 @@ fn wire_data(lowering: &mut Lowering<'_>, service: &Component, wiring: &mut Wiri
                 );
                 network::allow_egress(lowering, &security_group, &target, port, &format!("Redis (TLS) to {name}"));
             }
-            Kind::Key
-            | Kind::Secret
-            | Kind::Network
-            | Kind::Storage
-            | Kind::Bucket
-            | Kind::Stream
-            | Kind::Service
-            | Kind::Api
-            | Kind::Alarms
-            | Kind::Backup => {}
+            // `connects` takes only databases and caches (the checker's kinds).
+            Some(
+                Typed::Key(_)
+                | Typed::Secret(_)
+                | Typed::Network(_)
+                | Typed::Storage(_)
+                | Typed::Bucket(_)
+                | Typed::Stream(_)
+                | Typed::Service(_)
+                | Typed::Api(_)
+                | Typed::Alarms(_)
+                | Typed::Backup(_),
+            )
+            | None => {}
         }
     }
-    for (setting, writes) in [("reads", false), ("writes", true)] {
-        for name in referenced(&service.settings, setting) {
-            let Some(component) = program.component(name) else { continue };
-            match component.kind {
-                Kind::Stream => {
-                    let stream = stream::stream_id(component);
+    for (targets, writes) in [(&view.reads, false), (&view.writes, true)] {
+        for target in targets {
+            let name = target.name.as_str();
+            match views.get(name) {
+                Some(Typed::Stream(kinesis)) => {
+                    let stream = stream::stream_id(kinesis.component);
                     wiring.env(env_name(name, "STREAM"), reference(&stream));
                     let actions: &[&str] = if writes {
                         &[
@@ -396,8 +415,8 @@ fn wire_data(lowering: &mut Lowering<'_>, service: &Component, wiring: &mut Wiri
                     }));
                     wiring.kms_via.push("kinesis");
                 }
-                Kind::Bucket => {
-                    let bucket = bucket::bucket_id(component);
+                Some(Typed::Bucket(s3)) => {
+                    let bucket = bucket::bucket_id(s3.component);
                     wiring.env(env_name(name, "BUCKET"), reference(&bucket));
                     let object_actions: &[&str] = if writes {
                         &["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"]
@@ -418,22 +437,26 @@ fn wire_data(lowering: &mut Lowering<'_>, service: &Component, wiring: &mut Wiri
                     }));
                     wiring.kms_via.push("s3");
                 }
-                Kind::Key
-                | Kind::Secret
-                | Kind::Network
-                | Kind::Database
-                | Kind::Storage
-                | Kind::Cache
-                | Kind::Service
-                | Kind::Api
-                | Kind::Alarms
-                | Kind::Backup => {}
+                // `reads` and `writes` take only buckets and streams.
+                Some(
+                    Typed::Key(_)
+                    | Typed::Secret(_)
+                    | Typed::Network(_)
+                    | Typed::Database(_)
+                    | Typed::Storage(_)
+                    | Typed::Cache(_)
+                    | Typed::Service(_)
+                    | Typed::Api(_)
+                    | Typed::Alarms(_)
+                    | Typed::Backup(_),
+                )
+                | None => {}
             }
         }
     }
-    for mount in service.settings.all("mount") {
-        let Setting::Mount { storage: storage_name, path } = &mount.value else { continue };
-        let Some(component) = program.component(&storage_name.name) else { continue };
+    for mount in &view.mounts {
+        let component = mount.storage;
+        let path = mount.path;
         let file_system = storage::file_system_id(component);
         let access_point = storage::access_point_id(component);
         wiring.volumes.push(json!({
@@ -521,7 +544,8 @@ fn execution_policy(lowering: &mut Lowering<'_>, service: &Component, role: &str
     );
 }
 
-fn task_policy(lowering: &mut Lowering<'_>, service: &Component, role: &str, wiring: &mut Wiring) {
+fn task_policy(lowering: &mut Lowering<'_>, view: &Service<'_>, role: &str, wiring: &mut Wiring) {
+    let service = view.component;
     let mut statements = std::mem::take(&mut wiring.task_statements);
     wiring.kms_via.sort_unstable();
     wiring.kms_via.dedup();
@@ -536,10 +560,8 @@ fn task_policy(lowering: &mut Lowering<'_>, service: &Component, role: &str, wir
             "Condition": { "StringEquals": { "kms:ViaService": via } },
         }));
     }
-    for (n, grant) in service.settings.all("grant").enumerate() {
-        if let Setting::Grant { actions, resources } = &grant.value {
-            statements.push(json!({ "Sid": format!("DeclaredGrant{}", n + 1), "Action": actions, "Effect": "Allow", "Resource": resources }));
-        }
+    for (n, grant) in view.grants.iter().enumerate() {
+        statements.push(json!({ "Sid": format!("DeclaredGrant{}", n + 1), "Action": grant.actions, "Effect": "Allow", "Resource": grant.resources }));
     }
     if statements.is_empty() {
         return;

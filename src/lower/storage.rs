@@ -4,8 +4,10 @@
 
 use super::network;
 use super::template::{get_att, reference, Resource};
-use super::{days, integer, logical_id, text, Lowering};
+use super::view::{Storage, Throughput};
+use super::{logical_id, Lowering};
 use crate::check::model::Component;
+use crate::InternalError;
 use serde_json::json;
 
 pub fn security_group_id(component: &Component) -> String {
@@ -20,23 +22,25 @@ pub fn access_point_id(component: &Component) -> String {
     logical_id(&component.name, "AccessPoint")
 }
 
-/// EFS's names for lifecycle transitions.
-fn transition(days: u64) -> &'static str {
-    match days {
+/// EFS's names for lifecycle transitions; the checker allows only these
+/// (MEDC-0203), so another number is medc's bug.
+fn transition(days: u64) -> Result<&'static str, InternalError> {
+    Ok(match days {
         1 => "AFTER_1_DAY",
         7 => "AFTER_7_DAYS",
         14 => "AFTER_14_DAYS",
+        30 => "AFTER_30_DAYS",
         60 => "AFTER_60_DAYS",
         90 => "AFTER_90_DAYS",
         180 => "AFTER_180_DAYS",
         270 => "AFTER_270_DAYS",
         365 => "AFTER_365_DAYS",
-        _ => "AFTER_30_DAYS",
-    }
+        other => return Err(InternalError(format!("EFS has no transition after {other} days"))),
+    })
 }
 
-pub fn lower(lowering: &mut Lowering<'_>, efs: &Component) {
-    let settings = &efs.settings;
+pub fn lower(lowering: &mut Lowering<'_>, storage: &Storage<'_>) -> Result<(), InternalError> {
+    let efs = storage.component;
     let file_system = file_system_id(efs);
     let security_group = security_group_id(efs);
     network::security_group(
@@ -55,20 +59,23 @@ pub fn lower(lowering: &mut Lowering<'_>, efs: &Component) {
             "Condition": { "Bool": { "aws:SecureTransport": false } },
         }],
     });
-    let throughput = text(settings, "throughput", "elastic");
+    let throughput = match storage.throughput {
+        Throughput::Bursting => "bursting",
+        Throughput::Elastic => "elastic",
+    };
     let resource = Resource::new(
         "AWS::EFS::FileSystem",
         json!({
-            "Encrypted": settings.on("encrypted"),
+            "Encrypted": storage.encrypted,
             "KmsKeyId": lowering.key_arn(),
             "PerformanceMode": "generalPurpose",
             "ThroughputMode": throughput,
             "LifecyclePolicies": [
-                { "TransitionToIA": transition(days(settings, "transition_ia", 30)) },
+                { "TransitionToIA": transition(storage.transition_ia_days())? },
                 { "TransitionToPrimaryStorageClass": "AFTER_1_ACCESS" },
             ],
-            "BackupPolicy": { "Status": if settings.on("backup") { "ENABLED" } else { "DISABLED" } },
-            "FileSystemPolicy": if settings.on("tls") { policy } else { json!({ "Version": "2012-10-17", "Statement": [] }) },
+            "BackupPolicy": { "Status": if storage.backup { "ENABLED" } else { "DISABLED" } },
+            "FileSystemPolicy": if storage.tls { policy } else { json!({ "Version": "2012-10-17", "Statement": [] }) },
         }),
     )
     .policy(lowering.stateful_policy(false));
@@ -88,8 +95,10 @@ pub fn lower(lowering: &mut Lowering<'_>, efs: &Component) {
             ),
         );
     }
-    let uid = integer(settings, "uid", 1000);
-    let gid = integer(settings, "gid", 1000);
+    let (uid, gid) = (storage.uid, storage.gid);
+    let path = lowering.string_or_parameter(storage.path, "root directory of the EFS access point");
+    let permissions =
+        lowering.string_or_parameter(storage.permissions, "mode of the EFS access point's root directory");
     lowering.add(
         &access_point_id(efs),
         Resource::new(
@@ -98,14 +107,15 @@ pub fn lower(lowering: &mut Lowering<'_>, efs: &Component) {
                 "FileSystemId": reference(&file_system),
                 "PosixUser": { "Uid": uid.to_string(), "Gid": gid.to_string() },
                 "RootDirectory": {
-                    "Path": text(settings, "path", "/data"),
+                    "Path": path,
                     "CreationInfo": {
                         "OwnerUid": uid.to_string(),
                         "OwnerGid": gid.to_string(),
-                        "Permissions": text(settings, "permissions", "0750"),
+                        "Permissions": permissions,
                     },
                 },
             }),
         ),
     );
+    Ok(())
 }

@@ -1,7 +1,8 @@
 //! Kinesis: a data stream encrypted with the key, provisioned or on demand.
 
 use super::template::Resource;
-use super::{integer, logical_id, text, Lowering};
+use super::view::{Stream, StreamMode};
+use super::{logical_id, Lowering};
 use crate::check::model::Component;
 use serde_json::json;
 
@@ -9,24 +10,21 @@ pub fn stream_id(component: &Component) -> String {
     logical_id(&component.name, "Stream")
 }
 
-pub fn lower(lowering: &mut Lowering<'_>, stream: &Component) {
-    let settings = &stream.settings;
-    let hours = match settings.value("retention") {
-        Some(crate::types::Value::Duration(d)) => d.seconds() / 3_600,
-        _ => 24,
-    };
+pub fn lower(lowering: &mut Lowering<'_>, view: &Stream<'_>) {
+    let stream = view.component;
     let mut properties = json!({
         "Name": lowering.name(&[&stream.name]),
-        "RetentionPeriodHours": hours,
+        "RetentionPeriodHours": view.retention_hours(),
     });
-    if settings.on("encrypted") {
+    if view.encrypted {
         properties["StreamEncryption"] = json!({ "EncryptionType": "KMS", "KeyId": lowering.key_arn() });
     }
-    if text(settings, "mode", "provisioned") == "on_demand" {
-        properties["StreamModeDetails"] = json!({ "StreamMode": "ON_DEMAND" });
-    } else {
-        properties["StreamModeDetails"] = json!({ "StreamMode": "PROVISIONED" });
-        properties["ShardCount"] = json!(integer(settings, "shards", 1));
+    match view.mode {
+        StreamMode::OnDemand => properties["StreamModeDetails"] = json!({ "StreamMode": "ON_DEMAND" }),
+        StreamMode::Provisioned => {
+            properties["StreamModeDetails"] = json!({ "StreamMode": "PROVISIONED" });
+            properties["ShardCount"] = json!(view.shards);
+        }
     }
     let id = stream_id(stream);
     lowering.add(&id, Resource::new("AWS::Kinesis::Stream", properties).policy(lowering.stateful_policy(false)));
