@@ -22,10 +22,13 @@ pub mod check;
 pub mod deploy;
 pub mod diagnostics;
 pub mod fmt;
+pub mod graph;
 pub mod ide;
 pub mod lower;
 pub mod lsp;
 pub mod naming;
+pub mod report;
+pub mod show;
 pub mod source;
 pub mod span;
 pub mod stdlib;
@@ -60,16 +63,26 @@ pub fn analyze(file: &SourceFile) -> Analysis {
 
 /// Parses, checks, lowers and emits one file: the template, or why not.
 pub fn compile(file: &SourceFile) -> Result<Compiled, Failed> {
-    let analysis = analyze(file);
+    let mut analysis = analyze(file);
     let lowered = match (&analysis.internal, analysis.valid()) {
         (Some(error), _) => Err(error.clone()),
         (None, Some(valid)) => lower::lower(valid).map(|template| (valid.program().name.name.clone(), template)),
         (None, None) => return Err(Failed::Rejected { diagnostics: analysis.diagnostics }),
     };
     match lowered {
-        Ok((pipeline, template)) => {
-            Ok(Compiled { pipeline, json: template.to_json(), template, diagnostics: analysis.diagnostics })
-        }
+        Ok((pipeline, template)) => match analysis.program.take() {
+            Some(program) => Ok(Compiled {
+                pipeline,
+                json: template.to_json(),
+                template,
+                program,
+                diagnostics: analysis.diagnostics,
+            }),
+            None => Err(Failed::Internal {
+                error: InternalError("a lowered program has no checked form".into()),
+                diagnostics: analysis.diagnostics,
+            }),
+        },
         Err(error) => Err(Failed::Internal { error, diagnostics: analysis.diagnostics }),
     }
 }
@@ -138,6 +151,9 @@ pub struct Compiled {
     pub pipeline: String,
     pub template: lower::template::Template,
     pub json: String,
+    /// The checked program the template was lowered from, for the tools
+    /// that present it (`show`, `graph`, `report`).
+    pub program: check::Program,
     pub diagnostics: Vec<Diagnostic>,
 }
 

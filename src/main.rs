@@ -100,6 +100,42 @@ enum Command {
         /// Only this setting of the kind (`backup`): type, default, constraints and rules
         setting: Option<String>,
     },
+    /// Show what a program means: every setting with its provenance, the resources and permissions it becomes
+    Show {
+        /// The program to show; `-` reads standard input
+        file: PathBuf,
+        /// text, or json (the documented `medc-show/1` schema)
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+        format: ShowFormat,
+        #[command(flatten)]
+        report: ReportOptions,
+    },
+    /// Write the HIPAA Security Rule evidence report of a pipeline, for auditors
+    Report {
+        /// The program to report on; `-` reads standard input
+        file: PathBuf,
+        /// Where to write the report; standard output by default
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// html (one self-contained page), markdown, or json (`medc-report/1`)
+        #[arg(long, value_enum, default_value_t = EvidenceFormat::Html)]
+        format: EvidenceFormat,
+        #[command(flatten)]
+        report: ReportOptions,
+    },
+    /// Draw the pipeline: components by tier and subnet, data paths with their protocol and protection
+    Graph {
+        /// The program to draw; `-` reads standard input
+        file: PathBuf,
+        /// Where to write the picture; standard output by default
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// svg (laid out by medc), dot (Graphviz) or mermaid
+        #[arg(long, value_enum, default_value_t = GraphFormat::Svg)]
+        format: GraphFormat,
+        #[command(flatten)]
+        report: ReportOptions,
+    },
     /// Write a starter pipeline that checks clean, with comments, to DIR/pipeline.medimg
     Init {
         /// The directory to write it in (created if missing); the current one by default
@@ -158,6 +194,26 @@ enum ParamsFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum ShowFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EvidenceFormat {
+    Html,
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GraphFormat {
+    Svg,
+    Dot,
+    Mermaid,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum ListFormat {
     Table,
     Json,
@@ -186,6 +242,18 @@ fn main() -> ExitCode {
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => rules(format),
         Command::Stdlib { kind, setting } => stdlib(kind.as_deref(), setting.as_deref()),
+        Command::Show { file, format, mut report } => {
+            report.color = cli.color;
+            show(&file, format, &report)
+        }
+        Command::Report { file, output, format, mut report } => {
+            report.color = cli.color;
+            evidence(&file, output.as_deref(), format, &report)
+        }
+        Command::Graph { file, output, format, mut report } => {
+            report.color = cli.color;
+            graph(&file, output.as_deref(), format, &report)
+        }
         Command::Init { dir } => init(&dir),
         Command::Completions { shell } => {
             clap_complete::generate(
@@ -304,7 +372,7 @@ fn write_from(
     path: &Path,
     destination: &Path,
     options: &ReportOptions,
-    produce: impl FnOnce(&medc::Compiled) -> Produced,
+    produce: impl FnOnce(&SourceFile, &medc::Compiled) -> Result<Produced, medc::InternalError>,
 ) -> ExitCode {
     let (name, bytes) = match read(path) {
         Ok(read) => read,
@@ -325,13 +393,15 @@ fn write_from(
     // None: nothing written, the program failed; Some: what writing gave.
     let (diagnostics, written) = match compiled {
         Ok(compiled) if options.fails(&compiled.diagnostics) => (compiled.diagnostics, None),
-        Ok(compiled) => {
-            let produced = produce(&compiled);
-            advice = produced.advice;
-            let written = write_to(destination, &produced.text)
-                .map_err(|message| Failure { file: display_name(destination), message });
-            (compiled.diagnostics, Some(written))
-        }
+        Ok(compiled) => match produce(&file, &compiled) {
+            Ok(produced) => {
+                advice = produced.advice;
+                let written = write_to(destination, &produced.text)
+                    .map_err(|message| Failure { file: display_name(destination), message });
+                (compiled.diagnostics, Some(written))
+            }
+            Err(error) => (compiled.diagnostics, Some(Err(Failure { file: name, message: error.to_string() }))),
+        },
         Err(medc::Failed::Rejected { diagnostics }) => (diagnostics, None),
         Err(medc::Failed::Internal { error, diagnostics }) => {
             (diagnostics, Some(Err(Failure { file: name, message: error.to_string() })))
@@ -365,20 +435,60 @@ fn build(path: &Path, output: Option<&Path>, compact: bool, options: &ReportOpti
         None if path == Path::new("-") => PathBuf::from("-"),
         None => path.with_extension("template.json"),
     };
-    write_from(path, &destination, options, |compiled| {
+    write_from(path, &destination, options, |_, compiled| {
         let text = medc::deploy::render(&compiled.template, compact);
         let advice = medc::deploy::size_advice(text.len(), compact);
-        Produced { text, advice }
+        Ok(Produced { text, advice })
     })
 }
 
 fn params(path: &Path, format: ParamsFormat, output: Option<&Path>, options: &ReportOptions) -> ExitCode {
-    write_from(path, output.unwrap_or(Path::new("-")), options, |compiled| {
+    write_from(path, output.unwrap_or(Path::new("-")), options, |_, compiled| {
         let text = match format {
             ParamsFormat::Json => medc::deploy::params::json(&compiled.template),
             ParamsFormat::Overrides => medc::deploy::params::overrides(&compiled.template, &compiled.pipeline),
         };
-        Produced { text, advice: None }
+        Ok(Produced { text, advice: None })
+    })
+}
+
+fn show(path: &Path, format: ShowFormat, options: &ReportOptions) -> ExitCode {
+    write_from(path, Path::new("-"), options, |file, compiled| {
+        let schema = medc::stdlib::schema().map_err(|e| medc::InternalError(e.to_string()))?;
+        let plan = medc::show::Plan::build(file, &compiled.program, &compiled.template, schema);
+        let text = match format {
+            ShowFormat::Text => plan.to_text(),
+            ShowFormat::Json => plan.to_json(),
+        };
+        Ok(Produced { text, advice: None })
+    })
+}
+
+fn evidence(path: &Path, output: Option<&Path>, format: EvidenceFormat, options: &ReportOptions) -> ExitCode {
+    write_from(path, output.unwrap_or(Path::new("-")), options, |file, compiled| {
+        let schema = medc::stdlib::schema().map_err(|e| medc::InternalError(e.to_string()))?;
+        let report = medc::report::Report::build(file, compiled, schema);
+        let text = match format {
+            EvidenceFormat::Json => report.to_json(),
+            EvidenceFormat::Markdown => medc::report::markdown::render(&report),
+            EvidenceFormat::Html => {
+                let svg = medc::graph::to_svg(&medc::graph::picture(&compiled.program))?;
+                medc::report::html::render(&report, &svg)
+            }
+        };
+        Ok(Produced { text, advice: None })
+    })
+}
+
+fn graph(path: &Path, output: Option<&Path>, format: GraphFormat, options: &ReportOptions) -> ExitCode {
+    write_from(path, output.unwrap_or(Path::new("-")), options, |_, compiled| {
+        let picture = medc::graph::picture(&compiled.program);
+        let text = match format {
+            GraphFormat::Dot => medc::graph::to_dot(&picture),
+            GraphFormat::Mermaid => medc::graph::to_mermaid(&picture),
+            GraphFormat::Svg => medc::graph::to_svg(&picture)?,
+        };
+        Ok(Produced { text, advice: None })
     })
 }
 

@@ -38,13 +38,17 @@ pub fn lower(valid: ValidProgram<'_>) -> Result<Template, InternalError> {
     // outputs name what exists.
     lowering.template_wide();
     if let Some(key) = views.key() {
+        lowering.owned_by(Some(key.component));
         key::lower(&mut lowering, key);
     }
+    lowering.owned_by(None);
     bucket::log_bucket(&mut lowering);
     if let Some(network) = views.network() {
+        lowering.owned_by(Some(network.component));
         network::lower(&mut lowering, network);
     }
     for component in &views.components {
+        lowering.owned_by(Some(component.component()));
         match component {
             Typed::Database(database) => database::lower(&mut lowering, database),
             Typed::Storage(storage) => storage::lower(&mut lowering, storage)?,
@@ -61,16 +65,21 @@ pub fn lower(valid: ValidProgram<'_>) -> Result<Template, InternalError> {
             | Typed::Backup(_) => {}
         }
     }
+    lowering.owned_by(None);
     service::lower(&mut lowering);
     for api in views.apis() {
+        lowering.owned_by(Some(api.component));
         api::lower(&mut lowering, api)?;
     }
     if let Some(backup) = views.backup() {
+        lowering.owned_by(Some(backup.component));
         backup::lower(&mut lowering, backup);
     }
     if let Some(alarms) = views.alarms() {
+        lowering.owned_by(Some(alarms.component));
         alarms::lower(&mut lowering, alarms);
     }
+    lowering.owned_by(None);
     outputs::lower(&mut lowering);
     Ok(lowering.template)
 }
@@ -82,6 +91,9 @@ pub struct Lowering<'p> {
     pub template: Template,
     /// The tags of every taggable resource, as a `Tags` list.
     tag_list: Value,
+    /// The component whose resources are being added, recorded in each
+    /// (`medc show`, the evidence report); none for pipeline-wide ones.
+    owner: Option<String>,
 }
 
 impl<'p> Lowering<'p> {
@@ -95,6 +107,7 @@ impl<'p> Lowering<'p> {
             views,
             template: Template { format_version: "2010-09-09", description, ..Template::default() },
             tag_list: Value::Null,
+            owner: None,
         };
         if let Text::Param(owner) = views.pipeline.owner {
             lowering.parameter(owner, "who answers for the pipeline (the `owner` tag)");
@@ -210,7 +223,14 @@ impl<'p> Lowering<'p> {
     }
 
     /// Adds a resource, with the pipeline's tags when its type takes them.
+    /// Attributes the resources added from now on to a component, or to
+    /// the pipeline as a whole.
+    pub fn owned_by(&mut self, component: Option<&Component>) {
+        self.owner = component.map(|c| c.name.clone());
+    }
+
     pub fn add(&mut self, logical_id: &str, mut resource: Resource) {
+        resource.owner.clone_from(&self.owner);
         if let Some((property, shape)) = tag_property(resource.kind) {
             let value = match shape {
                 TagShape::List => self.tag_list.clone(),

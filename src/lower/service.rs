@@ -47,6 +47,7 @@ pub fn lower(lowering: &mut Lowering<'_>) {
         ),
     );
     for service in services {
+        lowering.owned_by(Some(service.component));
         lower_service(lowering, service);
     }
 }

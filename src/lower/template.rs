@@ -74,6 +74,10 @@ pub struct Resource {
     #[serde(skip_serializing_if = "Map::is_empty")]
     pub metadata: Map<String, Value>,
     pub properties: Map<String, Value>,
+    /// The component the resource belongs to (its name), for `medc show`
+    /// and the evidence report; not part of the template.
+    #[serde(skip)]
+    pub owner: Option<String>,
 }
 
 impl Resource {
@@ -89,6 +93,7 @@ impl Resource {
             update_replace_policy: None,
             metadata: Map::new(),
             properties,
+            owner: None,
         }
     }
 
