@@ -8,7 +8,7 @@
 //! SVG, laid out in Rust by `layout-rs` from the same DOT text.
 
 use crate::check::model::{Component, Kind, Program};
-use crate::types::Value;
+use crate::lower::view::{Egress, Service, Typed, Views};
 use std::fmt::Write;
 
 /// The tiers a reader scans top to bottom: how requests come in, what runs,
@@ -93,27 +93,12 @@ pub const INTERNET: &str = "(internet)";
 /// identifiers with `_`, so `(clients)` cannot be one of them.
 pub const CLIENTS: &str = "(clients)";
 
-fn port(component: &Component) -> String {
-    match component.settings.value("port") {
-        Some(Value::Integer(port)) => format!(" :{port}"),
-        _ => String::new(),
-    }
-}
-
-fn names(value: Option<&Value>) -> Vec<&str> {
-    match value {
-        Some(Value::Refs(idents)) => idents.iter().map(|i| i.name.as_str()).collect(),
-        Some(Value::Ref(ident)) => vec![ident.name.as_str()],
-        _ => Vec::new(),
-    }
-}
-
-/// The picture of a checked program.
-pub fn picture(program: &Program) -> Graph {
+/// The picture of a compiled program, read from its typed views.
+pub fn picture(program: &Program) -> Result<Graph, crate::InternalError> {
+    let views = Views::read(program)?;
     let mut nodes = Vec::new();
     let mut edges = Vec::new();
-    let has_api = program.components.iter().any(|c| c.kind == Kind::Api);
-    if has_api {
+    if views.apis().next().is_some() {
         nodes.push(Node {
             id: CLIENTS.into(),
             label: "clients".into(),
@@ -121,7 +106,8 @@ pub fn picture(program: &Program) -> Graph {
             placement: Placement::Outside,
         });
     }
-    for component in &program.components {
+    for typed in &views.components {
+        let component = typed.component();
         let (tier, placement) = match component.kind {
             Kind::Api => (Tier::Ingress, Placement::Regional),
             Kind::Service => (Tier::Compute, Placement::Private),
@@ -134,19 +120,19 @@ pub fn picture(program: &Program) -> Graph {
         let label = crate::check::describe(component).replace('`', "");
         nodes.push(Node { id: component.name.clone(), label, tier, placement });
     }
-    for component in &program.components {
-        match component.kind {
-            Kind::Api => {
+    for typed in &views.components {
+        match typed {
+            Typed::Api(api) => {
                 edges.push(Edge {
                     from: CLIENTS.into(),
-                    to: component.name.clone(),
+                    to: api.component.name.clone(),
                     relation: "the only entry point".into(),
                     protocol: "HTTPS".into(),
                     protection: "mutual TLS, SigV4".into(),
                 });
-                for route in &component.routes {
+                for route in &api.routes {
                     edges.push(Edge {
-                        from: component.name.clone(),
+                        from: api.component.name.clone(),
                         to: route.target.name.clone(),
                         relation: format!("{} {}", route.method, route.path),
                         protocol: "HTTPS via VPC link".into(),
@@ -154,95 +140,76 @@ pub fn picture(program: &Program) -> Graph {
                     });
                 }
             }
-            Kind::Service => service_edges(program, component, &mut edges),
-            Kind::Database | Kind::Cache => {
-                for setting in ["credentials", "auth"] {
-                    for secret in names(component.settings.value(setting)) {
+            Typed::Service(service) => service_edges(&views, service, &mut edges),
+            Typed::Database(database) => {
+                edges.push(credentials(database.credentials.component, database.component, "credentials"));
+            }
+            Typed::Cache(cache) => edges.push(credentials(cache.auth.component, cache.component, "auth")),
+            Typed::Network(network) => {
+                if matches!(network.egress, Egress::Nat) {
+                    nodes.push(Node {
+                        id: INTERNET.into(),
+                        label: "internet".into(),
+                        tier: Tier::Foundation,
+                        placement: Placement::Outside,
+                    });
+                    for service in views.services() {
                         edges.push(Edge {
-                            from: secret.to_string(),
-                            to: component.name.clone(),
-                            relation: setting.into(),
-                            protocol: "dynamic reference".into(),
-                            protection: "resolved by CloudFormation, never in the template".into(),
+                            from: service.component.name.clone(),
+                            to: INTERNET.into(),
+                            relation: "egress (declared, waived)".into(),
+                            protocol: "HTTPS via NAT gateway".into(),
+                            protection: "the service's own TLS".into(),
                         });
                     }
                 }
             }
-            Kind::Key
-            | Kind::Secret
-            | Kind::Network
-            | Kind::Storage
-            | Kind::Bucket
-            | Kind::Stream
-            | Kind::Alarms
-            | Kind::Backup => {}
+            Typed::Key(_)
+            | Typed::Secret(_)
+            | Typed::Storage(_)
+            | Typed::Bucket(_)
+            | Typed::Stream(_)
+            | Typed::Alarms(_)
+            | Typed::Backup(_) => {}
         }
     }
-    let egress = program.components.iter().any(|c| {
-        c.kind == Kind::Network && matches!(c.settings.value("egress"), Some(Value::Choice(choice)) if choice == "nat")
-    });
-    if egress {
-        nodes.push(Node {
-            id: INTERNET.into(),
-            label: "internet".into(),
-            tier: Tier::Foundation,
-            placement: Placement::Outside,
-        });
-        for service in program.components.iter().filter(|c| c.kind == Kind::Service) {
-            edges.push(Edge {
-                from: service.name.clone(),
-                to: INTERNET.into(),
-                relation: "egress (declared, waived)".into(),
-                protocol: "HTTPS via NAT gateway".into(),
-                protection: "the service's own TLS".into(),
-            });
-        }
-    }
-    // A reference to a component the program does not declare (an implicit
-    // secret) still has its node.
-    for edge in &edges {
-        for id in [&edge.from, &edge.to] {
-            if !nodes.iter().any(|n| &n.id == id) {
-                nodes.push(Node {
-                    id: id.clone(),
-                    label: id.clone(),
-                    tier: Tier::Foundation,
-                    placement: Placement::Regional,
-                });
-            }
-        }
-    }
-    Graph { pipeline: program.name.name.clone(), nodes, edges }
+    Ok(Graph { pipeline: program.name.name.clone(), nodes, edges })
 }
 
-fn service_edges(program: &Program, service: &Component, edges: &mut Vec<Edge>) {
-    let settings = &service.settings;
-    for target in names(settings.value("connects")) {
-        let Some(store) = program.component(target) else { continue };
-        let (protocol, protection) = match store.kind {
-            Kind::Database => (format!("PostgreSQL{}", port(store)), "TLS, IAM database auth"),
-            _ => (format!("Redis{}", port(store)), "TLS, AUTH token"),
+fn credentials(secret: &Component, store: &Component, relation: &str) -> Edge {
+    Edge {
+        from: secret.name.clone(),
+        to: store.name.clone(),
+        relation: relation.into(),
+        protocol: "dynamic reference".into(),
+        protection: "resolved by CloudFormation, never in the template".into(),
+    }
+}
+
+fn service_edges(views: &Views<'_>, service: &Service<'_>, edges: &mut Vec<Edge>) {
+    let name = &service.component.name;
+    for store in &service.connects {
+        let (protocol, protection) = match views.components.iter().find(|t| std::ptr::eq(t.component(), *store)) {
+            Some(Typed::Database(database)) => (format!("PostgreSQL :{}", database.port), "TLS, IAM database auth"),
+            Some(Typed::Cache(cache)) => (format!("Redis :{}", cache.port), "TLS, AUTH token"),
+            _ => (String::from("TCP"), "TLS"),
         };
         edges.push(Edge {
-            from: service.name.clone(),
-            to: target.to_string(),
+            from: name.clone(),
+            to: store.name.clone(),
             relation: "connects".into(),
             protocol,
             protection: protection.into(),
         });
     }
-    for (relation, direction) in [("reads", false), ("writes", true)] {
-        for target in names(settings.value(relation)) {
-            let Some(store) = program.component(target) else { continue };
+    for (relation, stores, outward) in [("reads", &service.reads, false), ("writes", &service.writes, true)] {
+        for store in stores {
             let protocol = match store.kind {
                 Kind::Bucket => "HTTPS via S3 gateway endpoint",
                 _ => "HTTPS via VPC endpoint",
             };
-            let (from, to) = if direction {
-                (service.name.clone(), target.to_string())
-            } else {
-                (target.to_string(), service.name.clone())
-            };
+            let (from, to) =
+                if outward { (name.clone(), store.name.clone()) } else { (store.name.clone(), name.clone()) };
             edges.push(Edge {
                 from,
                 to,
@@ -252,16 +219,14 @@ fn service_edges(program: &Program, service: &Component, edges: &mut Vec<Edge>) 
             });
         }
     }
-    for mount in settings.all("mount") {
-        if let Value::Mount { storage, path } = &mount.value {
-            edges.push(Edge {
-                from: service.name.clone(),
-                to: storage.name.clone(),
-                relation: format!("mount at {path}"),
-                protocol: "NFS :2049".into(),
-                protection: "TLS, IAM auth via access point".into(),
-            });
-        }
+    for mount in &service.mounts {
+        edges.push(Edge {
+            from: name.clone(),
+            to: mount.storage.name.clone(),
+            relation: format!("mount at {}", mount.path),
+            protocol: "NFS :2049".into(),
+            protection: "TLS, IAM auth via access point".into(),
+        });
     }
 }
 

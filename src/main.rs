@@ -472,7 +472,7 @@ fn evidence(path: &Path, output: Option<&Path>, format: EvidenceFormat, options:
             EvidenceFormat::Json => report.to_json(),
             EvidenceFormat::Markdown => medc::report::markdown::render(&report),
             EvidenceFormat::Html => {
-                let svg = medc::graph::to_svg(&medc::graph::picture(&compiled.program))?;
+                let svg = medc::graph::to_svg(&medc::graph::picture(&compiled.program)?)?;
                 medc::report::html::render(&report, &svg)
             }
         };
@@ -482,7 +482,7 @@ fn evidence(path: &Path, output: Option<&Path>, format: EvidenceFormat, options:
 
 fn graph(path: &Path, output: Option<&Path>, format: GraphFormat, options: &ReportOptions) -> ExitCode {
     write_from(path, output.unwrap_or(Path::new("-")), options, |_, compiled| {
-        let picture = medc::graph::picture(&compiled.program);
+        let picture = medc::graph::picture(&compiled.program)?;
         let text = match format {
             GraphFormat::Dot => medc::graph::to_dot(&picture),
             GraphFormat::Mermaid => medc::graph::to_mermaid(&picture),

@@ -15,7 +15,7 @@ fn program(path: &Path) -> medc::check::Program {
 #[test]
 fn dot_and_mermaid_of_every_example() {
     insta::glob!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"), "*.medimg", |path| {
-        let picture = medc::graph::picture(&program(path));
+        let picture = medc::graph::picture(&program(path)).unwrap();
         let text = format!("{}\n--- mermaid\n{}", medc::graph::to_dot(&picture), medc::graph::to_mermaid(&picture));
         insta::assert_snapshot!(text);
     });
@@ -26,7 +26,7 @@ fn the_svg_is_well_formed_with_one_node_per_component() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for example in ["medimg", "minimal", "nat-egress"] {
         let program = program(&root.join(format!("examples/{example}.medimg")));
-        let picture = medc::graph::picture(&program);
+        let picture = medc::graph::picture(&program).unwrap();
         let svg = medc::graph::to_svg(&picture).unwrap();
         let document = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{example}: {e}"));
         assert_eq!(document.root_element().tag_name().name(), "svg");
@@ -47,7 +47,7 @@ fn the_svg_is_well_formed_with_one_node_per_component() {
 #[test]
 fn every_declared_data_path_is_an_edge() {
     let program = program(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/medimg.medimg"));
-    let picture = medc::graph::picture(&program);
+    let picture = medc::graph::picture(&program).unwrap();
     let has = |from: &str, to: &str, relation: &str| {
         picture.edges.iter().any(|e| e.from == from && e.to == to && e.relation.starts_with(relation))
     };
@@ -66,7 +66,7 @@ fn every_declared_data_path_is_an_edge() {
 #[test]
 fn the_svg_is_the_same_bytes_every_time() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let picture = medc::graph::picture(&program(&root.join("examples/medimg.medimg")));
+    let picture = medc::graph::picture(&program(&root.join("examples/medimg.medimg"))).unwrap();
     let first = medc::graph::to_svg(&picture).unwrap();
     for _ in 0..5 {
         assert_eq!(medc::graph::to_svg(&picture).unwrap(), first);
@@ -76,7 +76,8 @@ fn the_svg_is_the_same_bytes_every_time() {
 #[test]
 fn the_committed_picture_of_the_reference_example_is_current() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let svg = medc::graph::to_svg(&medc::graph::picture(&program(&root.join("examples/medimg.medimg")))).unwrap();
+    let svg =
+        medc::graph::to_svg(&medc::graph::picture(&program(&root.join("examples/medimg.medimg"))).unwrap()).unwrap();
     let committed = std::fs::read_to_string(root.join("docs/medimg.svg")).unwrap();
     assert!(
         committed == svg,

@@ -102,7 +102,7 @@ fn the_build_identity_is_the_hashes_of_source_and_template() {
 fn the_html_report_is_one_well_formed_self_contained_page() {
     let built = build(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/medimg.medimg"));
     let report = report(&built);
-    let svg = medc::graph::to_svg(&medc::graph::picture(&built.compiled.program)).unwrap();
+    let svg = medc::graph::to_svg(&medc::graph::picture(&built.compiled.program).unwrap()).unwrap();
     let html = medc::report::html::render(&report, &svg);
     let document = roxmltree::Document::parse_with_options(
         &html,
