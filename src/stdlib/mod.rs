@@ -11,7 +11,7 @@ use crate::diagnostics::{codes, Code};
 use crate::span::Span;
 use crate::syntax::ast::{Block, Ident, LiteralKind, Term};
 use crate::types::{read_value, Expect, Type, Value};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::sync::OnceLock;
 
 /// The standard library's source files, in the order `medc stdlib` prints them.
@@ -23,12 +23,12 @@ pub const FILES: &[(&str, &str)] = &[
     ("stdlib/operations.medimg", include_str!("../../stdlib/operations.medimg")),
 ];
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 pub struct Schema {
     pub kinds: Vec<Kind>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 pub struct Kind {
     pub name: String,
     pub doc: String,
@@ -47,7 +47,7 @@ pub struct Kind {
     pub settings: Vec<SettingDecl>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 pub struct SettingDecl {
     pub name: String,
     pub ty: Type,
@@ -68,7 +68,7 @@ pub struct SettingDecl {
     pub settings: Vec<SettingDecl>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Default {
     /// No default: the setting is absent unless written.
     None,
@@ -78,14 +78,14 @@ pub enum Default {
     Implicit,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 pub struct Constraint {
     pub check: Check,
     #[serde(with = "code_ref")]
     pub code: &'static Code,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 pub enum Check {
     Min(Value),
     Max(Value),
@@ -134,23 +134,39 @@ impl SettingDecl {
     }
 }
 
-/// The standard library compiled from `FILES`. Reading it is a JSON
-/// deserialization rather than a parse of the sources: parsing them took
-/// more than half of a `medc build` of the reference example. The test
-/// `compiled_schema_is_current` keeps it in step with the sources.
+/// The standard library compiled from `FILES` into `compiled.json`, and
+/// from there by `build.rs` into Rust code that builds the schema: neither
+/// the sources are parsed nor JSON decoded at run time (parsing the sources
+/// took more than half of a build, decoding the JSON 43 % of a check). The
+/// test `compiled_schema_is_current` keeps `compiled.json` in step with the
+/// sources, and `generated_schema_is_compiled_json` the code with the JSON.
+#[cfg(test)]
 const COMPILED: &str = include_str!("compiled.json");
 
-/// The schema, read on first use.
-pub fn schema() -> Result<&'static Schema, &'static str> {
-    static SCHEMA: OnceLock<Result<Schema, String>> = OnceLock::new();
-    SCHEMA.get_or_init(|| read_compiled(COMPILED)).as_ref().map_err(String::as_str)
+mod compiled {
+    use super::{Check, Constraint, Default, Kind, Schema, SettingDecl};
+    use crate::diagnostics::{codes, Code};
+    use crate::syntax::ast::{Duration, TimeUnit};
+    use crate::types::{Type, Value};
+
+    /// A code of the catalogue, by its text.
+    fn code(text: &str) -> Result<&'static Code, String> {
+        codes::lookup(text).ok_or_else(|| format!("compiled schema: unknown code {text}"))
+    }
+
+    include!(concat!(env!("OUT_DIR"), "/stdlib_schema.rs"));
 }
 
-/// Reads a compiled schema, refusing one without the `pipeline` kind that
-/// `Schema::pipeline` relies on, or whose component kinds are not exactly
-/// the checker's closed set (`check::model::Kind`).
-fn read_compiled(text: &str) -> Result<Schema, String> {
-    let schema: Schema = serde_json::from_str(text).map_err(|e| format!("compiled schema: {e}"))?;
+/// The schema, built on first use.
+pub fn schema() -> Result<&'static Schema, &'static str> {
+    static SCHEMA: OnceLock<Result<Schema, String>> = OnceLock::new();
+    SCHEMA.get_or_init(|| compiled::schema().and_then(checked)).as_ref().map_err(String::as_str)
+}
+
+/// Refuses a schema without the `pipeline` kind that `Schema::pipeline`
+/// relies on, or whose component kinds are not exactly the checker's closed
+/// set (`check::model::Kind`).
+fn checked(schema: Schema) -> Result<Schema, String> {
     if !schema.kinds.iter().any(|k| k.name == "pipeline") {
         return Err("compiled schema: no `pipeline` kind".to_string());
     }
@@ -468,37 +484,23 @@ fn value_expectation(decl: &SettingDecl, bound: bool) -> Expect<'_> {
     Expect { setting: &decl.name, ty, unit: decl.unit, aliases: &[] }
 }
 
-/// Serializes a code reference as its text, and reads it back from the catalogue.
+/// Serializes a code reference as its text.
 mod code_ref {
-    use crate::diagnostics::{codes, Code};
-    use serde::{Deserialize, Deserializer, Serializer};
+    use crate::diagnostics::Code;
+    use serde::Serializer;
 
     pub fn serialize<S: Serializer>(code: &&'static Code, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(code.code)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<&'static Code, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        codes::lookup(&text).ok_or_else(|| serde::de::Error::custom(format!("unknown code {text}")))
-    }
-
     pub mod optional {
-        use crate::diagnostics::{codes, Code};
-        use serde::{Deserialize, Deserializer, Serializer};
+        use crate::diagnostics::Code;
+        use serde::Serializer;
 
         pub fn serialize<S: Serializer>(code: &Option<&'static Code>, serializer: S) -> Result<S::Ok, S::Error> {
             match code {
                 Some(code) => serializer.serialize_some(code.code),
                 None => serializer.serialize_none(),
-            }
-        }
-
-        pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<&'static Code>, D::Error> {
-            match Option::<String>::deserialize(deserializer)? {
-                None => Ok(None),
-                Some(text) => codes::lookup(&text)
-                    .map(Some)
-                    .ok_or_else(|| serde::de::Error::custom(format!("unknown code {text}"))),
             }
         }
     }
@@ -524,11 +526,16 @@ mod tests {
     }
 
     #[test]
-    fn a_broken_compiled_schema_is_an_error_not_a_panic() {
-        assert!(read_compiled("{").unwrap_err().starts_with("compiled schema:"));
-        assert_eq!(read_compiled(r#"{"kinds": []}"#).unwrap_err(), "compiled schema: no `pipeline` kind");
-        let unknown_code = COMPILED.replacen("MEDC-1007", "MEDC-9999", 1);
-        assert!(read_compiled(&unknown_code).unwrap_err().contains("unknown code MEDC-9999"));
+    fn generated_schema_is_compiled_json() {
+        let generated = compiled::schema().unwrap();
+        let mut text = serde_json::to_string_pretty(&generated).unwrap();
+        text.push('\n');
+        assert!(text == COMPILED, "build.rs generated a schema that differs from compiled.json");
+    }
+
+    #[test]
+    fn a_schema_without_a_pipeline_is_an_error_not_a_panic() {
+        assert_eq!(checked(Schema { kinds: Vec::new() }).unwrap_err(), "compiled schema: no `pipeline` kind");
     }
 
     #[test]
@@ -540,8 +547,13 @@ mod tests {
         names.sort_unstable();
         variants.sort_unstable();
         assert_eq!(names, variants);
-        let without_stream = COMPILED.replacen("\"name\": \"stream\"", "\"name\": \"queue\"", 1);
-        assert!(read_compiled(&without_stream).unwrap_err().contains("`queue` has no variant"));
+        let mut without_stream = compiled::schema().unwrap();
+        for kind in &mut without_stream.kinds {
+            if kind.name == "stream" {
+                kind.name = "queue".to_string();
+            }
+        }
+        assert!(checked(without_stream).unwrap_err().contains("`queue` has no variant"));
     }
 
     #[test]
