@@ -6,12 +6,23 @@
 use super::model::{Program, Scope, WaivedFinding};
 use super::Finding;
 use crate::diagnostics::{codes, Diagnostic, Label, Severity, Waived};
+use std::collections::HashMap;
 
 /// The shortest reason accepted: about a sentence.
 pub const MIN_REASON: usize = 20;
 
 pub fn apply(program: &mut Program, findings: Vec<Finding>, diagnostics: &mut Vec<Diagnostic>) {
     let mut used = vec![false; program.waivers.len()];
+    // The first waiver of each code in each scope, so that matching a
+    // finding is a lookup rather than a scan of every waiver.
+    let mut for_pipeline: HashMap<&str, usize> = HashMap::new();
+    let mut for_component: HashMap<(&str, &str), usize> = HashMap::new();
+    for (index, waiver) in program.waivers.iter().enumerate() {
+        match &waiver.scope {
+            Scope::Pipeline => for_pipeline.entry(waiver.code.code).or_insert(index),
+            Scope::Component(name) => for_component.entry((waiver.code.code, name.as_str())).or_insert(index),
+        };
+    }
     for finding in findings {
         let code = finding.diagnostic.code;
         if code.category != codes::Category::Compliance
@@ -21,13 +32,11 @@ pub fn apply(program: &mut Program, findings: Vec<Finding>, diagnostics: &mut Ve
             diagnostics.push(finding.diagnostic);
             continue;
         }
-        let waiver = program.waivers.iter().position(|w| {
-            w.code.code == code.code
-                && match &w.scope {
-                    Scope::Pipeline => true,
-                    Scope::Component(name) => finding.component.as_deref() == Some(name.as_str()),
-                }
-        });
+        let in_component = finding.component.as_deref().and_then(|name| for_component.get(&(code.code, name)).copied());
+        let waiver = match (for_pipeline.get(code.code).copied(), in_component) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let Some(index) = waiver else {
             diagnostics.push(finding.diagnostic);
             continue;

@@ -19,9 +19,13 @@ pub fn render(reports: &[FileReport<'_>], color: bool) -> String {
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     let mut out = String::new();
     for report in reports {
+        if report.diagnostics.is_empty() {
+            continue;
+        }
         let index = report.file.line_index();
+        let lines = LineStarts::new(&report.file.text);
         for diagnostic in report.diagnostics {
-            let view = View::new(report.file, &index, diagnostic);
+            let view = View::new(report.file, &index, &lines, diagnostic);
             if handler.render_report(&mut out, &view).is_err() {
                 // Rendering into a String cannot fail; keep the message anyway.
                 out.push_str(&format!("{}: {}\n", diagnostic.code.code, diagnostic.message));
@@ -40,8 +44,8 @@ struct View<'a> {
 }
 
 impl<'a> View<'a> {
-    fn new(file: &'a SourceFile, index: &'a LineIndex<'a>, diagnostic: &'a Diagnostic) -> Self {
-        let source = Excerpt::around(file, index, diagnostic.primary.span.start);
+    fn new(file: &'a SourceFile, index: &'a LineIndex<'a>, lines: &LineStarts, diagnostic: &'a Diagnostic) -> Self {
+        let source = Excerpt::around(file, index, lines, diagnostic);
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             Some(diagnostic.primary.message.clone()),
             source.local(diagnostic.primary.span.range()),
@@ -95,8 +99,10 @@ impl miette::Diagnostic for View<'_> {
     }
 }
 
-/// The source text miette reads: the whole file, or for an overlong line a
-/// window of it, with line and column numbers kept true to the file.
+/// The source text miette reads: the lines around a diagnostic's labels, or
+/// for an overlong line a window of it, with line and column numbers kept
+/// true to the file. Handing miette the whole file made rendering quadratic
+/// in the number of diagnostics: it scans the text up to each span.
 struct Excerpt<'a> {
     name: &'a str,
     /// The whole file's lines, for the heading's line and column.
@@ -109,25 +115,46 @@ struct Excerpt<'a> {
     column: usize,
 }
 
+/// Lines of context kept on each side of the labels (miette shows one).
+const CONTEXT_LINES: usize = 2;
+/// Secondary labels further than this from the primary one, in lines, are
+/// left out, so that one excerpt never spans a large file.
+const MAX_LABEL_DISTANCE: usize = 200;
+
 impl<'a> Excerpt<'a> {
-    fn around(file: &'a SourceFile, index: &'a LineIndex<'a>, at: usize) -> Self {
+    fn around(file: &'a SourceFile, index: &'a LineIndex<'a>, lines: &LineStarts, diagnostic: &Diagnostic) -> Self {
         let text = file.text.as_str();
-        let at = floor_boundary(text, at.min(text.len()));
-        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-        if line_end - line_start <= MAX_SHOWN_LINE {
-            return Excerpt { name: &file.name, index, text, offset: 0, line: 0, column: 0 };
+        let clamp = |at: usize| floor_boundary(text, at.min(text.len()));
+        let at = clamp(diagnostic.primary.span.start);
+        let line = lines.line_of(at);
+        let (line_start, line_end) = lines.bounds(line, text.len());
+        if line_end - line_start > MAX_SHOWN_LINE {
+            let start = floor_boundary(text, at.saturating_sub(WINDOW_MARGIN).max(line_start));
+            let end = floor_boundary(text, (at + WINDOW_MARGIN).min(line_end));
+            return Excerpt {
+                name: &file.name,
+                index,
+                text: &text[start..end],
+                offset: start,
+                line,
+                column: text[line_start..start].chars().count(),
+            };
         }
-        let start = floor_boundary(text, at.saturating_sub(WINDOW_MARGIN).max(line_start));
-        let end = floor_boundary(text, (at + WINDOW_MARGIN).min(line_end));
-        Excerpt {
-            name: &file.name,
-            index,
-            text: &text[start..end],
-            offset: start,
-            line: text[..start].matches('\n').count(),
-            column: text[line_start..start].chars().count(),
+        let (mut first, mut last) = (line, lines.line_of(clamp(diagnostic.primary.span.end)).max(line));
+        for label in &diagnostic.secondary {
+            let (from, to) = (lines.line_of(clamp(label.span.start)), lines.line_of(clamp(label.span.end)));
+            let (from_start, from_end) = lines.bounds(from, text.len());
+            let near = from + MAX_LABEL_DISTANCE >= line && to <= last + MAX_LABEL_DISTANCE;
+            if near && from_end - from_start <= MAX_SHOWN_LINE {
+                first = first.min(from);
+                last = last.max(to);
+            }
         }
+        let first = first.saturating_sub(CONTEXT_LINES);
+        let last = (last + CONTEXT_LINES).min(lines.count() - 1);
+        let start = lines.bounds(first, text.len()).0;
+        let end = lines.next_start(last, text.len());
+        Excerpt { name: &file.name, index, text: &text[start..end], offset: start, line: first, column: 0 }
     }
 
     fn contains(&self, range: std::ops::Range<usize>) -> bool {
@@ -170,6 +197,36 @@ impl SourceCode for Excerpt<'_> {
             column,
             inner.line_count(),
         )))
+    }
+}
+
+/// Where each line of a file starts, computed once per file.
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> Self {
+        LineStarts(std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect())
+    }
+
+    fn count(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The zero-based line holding byte `at`.
+    fn line_of(&self, at: usize) -> usize {
+        self.0.partition_point(|&start| start <= at).saturating_sub(1)
+    }
+
+    /// A line's first byte and the byte of its newline (or the end of the text).
+    fn bounds(&self, line: usize, len: usize) -> (usize, usize) {
+        let start = self.0.get(line).copied().unwrap_or(len);
+        let end = self.0.get(line + 1).map_or(len, |next| next - 1);
+        (start, end.max(start))
+    }
+
+    /// The first byte after a line, its newline included.
+    fn next_start(&self, line: usize, len: usize) -> usize {
+        self.0.get(line + 1).copied().unwrap_or(len)
     }
 }
 
