@@ -3,6 +3,7 @@
 //! 0 success (warnings allowed), 1 the program has errors, 2 usage or I/O.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use medc::batch;
 use medc::diagnostics::render::{self, Failure, FileReport, Format};
 use medc::diagnostics::{codes, Diagnostic, Severity};
 use medc::source::{self, SourceFile};
@@ -35,9 +36,12 @@ struct Cli {
 enum Command {
     /// Check a pipeline and write its CloudFormation template
     Build {
-        /// The program to compile; `-` reads standard input
-        file: PathBuf,
-        /// Where to write the template; `-` for standard output
+        /// The programs to compile: files, or directories of .medimg files;
+        /// `-` reads standard input
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Where to write: for one program the template's file (`-` for
+        /// standard output), for several a directory, one template each
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// Write the JSON on one line, without indentation (about half the bytes)
@@ -68,7 +72,8 @@ enum Command {
     },
     /// Check pipelines and report every diagnostic, writing nothing
     Check {
-        /// The programs to check; `-` reads standard input
+        /// The programs to check: files, or directories of .medimg files;
+        /// `-` reads standard input
         #[arg(required = true)]
         files: Vec<PathBuf>,
         #[command(flatten)]
@@ -226,9 +231,9 @@ fn main() -> ExitCode {
             report.color = cli.color;
             check(&files, &report)
         }
-        Command::Build { file, output, compact, mut report } => {
+        Command::Build { files, output, compact, mut report } => {
             report.color = cli.color;
-            build(&file, output.as_deref(), compact, &report)
+            build(&files, output.as_deref(), compact, &report)
         }
         Command::Params { file, format, output, mut report } => {
             report.color = cli.color;
@@ -327,10 +332,15 @@ fn check_one(name: String, bytes: Vec<u8>) -> Result<Outcome, String> {
 }
 
 fn check(paths: &[PathBuf], options: &ReportOptions) -> ExitCode {
+    let programs = match batch::programs(paths) {
+        Ok(programs) => programs,
+        Err(message) => return usage_error(&message),
+    };
+    let checked = batch::map(&programs, |path| read(path).and_then(|(name, bytes)| check_one(name, bytes)));
     let mut outcomes = Vec::new();
     let mut failures = Vec::new();
-    for path in paths {
-        match read(path).and_then(|(name, bytes)| check_one(name, bytes)) {
+    for (path, result) in programs.iter().zip(checked) {
+        match result {
             Ok(outcome) => outcomes.push(outcome),
             Err(message) => failures.push(Failure { file: display_name(path), message }),
         }
@@ -429,7 +439,11 @@ fn write_from(
     }
 }
 
-fn build(path: &Path, output: Option<&Path>, compact: bool, options: &ReportOptions) -> ExitCode {
+fn build(paths: &[PathBuf], output: Option<&Path>, compact: bool, options: &ReportOptions) -> ExitCode {
+    if batch::several(paths) {
+        return build_several(paths, output, compact, options);
+    }
+    let path = &paths[0];
     let destination = match output {
         Some(path) => path.to_path_buf(),
         None if path == Path::new("-") => PathBuf::from("-"),
@@ -440,6 +454,96 @@ fn build(path: &Path, output: Option<&Path>, compact: bool, options: &ReportOpti
         let advice = medc::deploy::size_advice(text.len(), compact);
         Ok(Produced { text, advice })
     })
+}
+
+/// Builds several programs in parallel into one directory (by default each
+/// template beside its program). Nothing is written unless every program
+/// passes, so that a set of stacks is never half updated.
+fn build_several(paths: &[PathBuf], output: Option<&Path>, compact: bool, options: &ReportOptions) -> ExitCode {
+    if output == Some(Path::new("-")) {
+        return usage_error("several programs cannot be written to standard output; give `-o DIRECTORY`");
+    }
+    let programs = match batch::programs(paths) {
+        Ok(programs) => programs,
+        Err(message) => return usage_error(&message),
+    };
+    let destinations = match output {
+        Some(dir) => batch::destinations(&programs, dir),
+        None => Ok(programs.iter().map(|p| p.with_extension("template.json")).collect()),
+    };
+    let destinations = match destinations {
+        Ok(destinations) => destinations,
+        Err(message) => return usage_error(&message),
+    };
+    let (mut outcomes, mut templates, mut failures) = (Vec::new(), Vec::new(), Vec::new());
+    for result in batch::map(&programs, |path| compile_one(path)) {
+        match result {
+            Ok((outcome, compiled)) => {
+                outcomes.push(outcome);
+                templates.extend(compiled);
+            }
+            Err(failure) => failures.push(failure),
+        }
+    }
+    let rejected = outcomes.iter().any(|o| options.fails(&o.diagnostics)) || templates.len() != programs.len();
+    let mut advice = Vec::new();
+    if failures.is_empty() && !rejected {
+        let created = output.map_or(Ok(()), |dir| {
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {}", dir.display(), io_reason(&e)))
+        });
+        let jobs: Vec<(&medc::Compiled, &PathBuf)> = templates.iter().zip(&destinations).collect();
+        let written = created.map(|()| {
+            batch::map(&jobs, |(compiled, destination)| {
+                let text = medc::deploy::render(&compiled.template, compact);
+                let said =
+                    medc::deploy::size_advice(text.len(), compact).map(|a| format!("{}: {a}", destination.display()));
+                write_to(destination, &text)
+                    .map(|()| said)
+                    .map_err(|message| Failure { file: display_name(destination), message })
+            })
+        });
+        match written {
+            Ok(results) => {
+                for result in results {
+                    match result {
+                        Ok(said) => advice.extend(said),
+                        Err(failure) => failures.push(failure),
+                    }
+                }
+            }
+            Err(message) => failures.push(Failure { file: display_name(output.unwrap_or(Path::new("."))), message }),
+        }
+    }
+    print_report(&outcomes, &failures, options, Stream::Stderr);
+    if !failures.is_empty() {
+        return ExitCode::from(2);
+    }
+    if rejected {
+        return ExitCode::from(1);
+    }
+    if !options.error_format.is_machine() {
+        for advice in advice {
+            eprintln!("medc: warning: {advice}");
+        }
+        let into = output.map(|dir| format!(" into {}", dir.display())).unwrap_or_default();
+        eprintln!("medc: wrote {} templates{into}", templates.len());
+    }
+    ExitCode::SUCCESS
+}
+
+/// Reads and compiles one program: its outcome and, when it compiled, the
+/// compiled program; or why it could not be read or compiled.
+fn compile_one(path: &Path) -> Result<(Outcome, Option<medc::Compiled>), Failure> {
+    let (name, bytes) = read(path).map_err(|message| Failure { file: display_name(path), message })?;
+    let file = match source::decode(&name, bytes) {
+        Err((file, diagnostic)) => return Ok((Outcome { file, diagnostics: vec![diagnostic] }, None)),
+        Ok(file) => file,
+    };
+    match medc::compile(&file) {
+        Ok(compiled) => Ok((Outcome { file, diagnostics: compiled.diagnostics.clone() }, Some(compiled))),
+        Err(medc::Failed::Rejected { diagnostics }) => Ok((Outcome { file, diagnostics }, None)),
+        Err(medc::Failed::Internal { error, .. }) => Err(Failure { file: name, message: error.to_string() }),
+    }
 }
 
 fn params(path: &Path, format: ParamsFormat, output: Option<&Path>, options: &ReportOptions) -> ExitCode {
@@ -648,9 +752,13 @@ fn print_report(outcomes: &[Outcome], failures: &[Failure], options: &ReportOpti
             }
         };
         text.push_str(&render::render_run(options.error_format, &reports, failures, color));
-        if options.error_format == Format::Human {
+        if options.error_format == Format::Human && outcomes.len() == 1 {
             text.push_str(&summary(outcomes));
         }
+    }
+    if !machine && outcomes.len() > 1 {
+        // A run over several programs ends with one line, whatever it found.
+        text.push_str(&summary(outcomes));
     }
     let written = match stream {
         Stream::Stdout => std::io::stdout().write_all(text.as_bytes()),
@@ -670,6 +778,12 @@ fn summary(outcomes: &[Outcome]) -> String {
         }
     };
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    if outcomes.len() > 1 {
+        let failed = outcomes.iter().filter(|o| medc::diagnostics::has_errors(&o.diagnostics)).count();
+        let failed = if failed == 0 { String::new() } else { format!(", {failed} with errors") };
+        let programs = plural(outcomes.len(), "pipeline");
+        return format!("medc: {programs}{failed}: {}, {}\n", plural(errors, "error"), plural(warnings, "warning"));
+    }
     if errors == 0 && warnings == 0 {
         return String::new();
     }

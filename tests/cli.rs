@@ -43,9 +43,11 @@ fn io_errors_exit_two_with_a_clear_message() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(String::from_utf8_lossy(&output.stderr), "error: cannot read `does/not/exist.medimg`: no such file\n");
 
-    let output = medc().args(["check", "examples"]).output().unwrap();
+    // A directory is a set of programs; one that holds none is an error.
+    let empty = tempfile::tempdir().unwrap();
+    let output = medc().arg("check").arg(empty.path()).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("is a directory"));
+    assert!(String::from_utf8_lossy(&output.stderr).ends_with("holds no .medimg file\n"));
 }
 
 #[test]
@@ -500,4 +502,58 @@ fn sarif_artifact_locations_are_file_uris() {
     assert!(root.path().ends_with('/'), "a base URI ends with a slash");
     let resolved = root.join(reference).unwrap().to_file_path().unwrap();
     assert_eq!(resolved.canonicalize().unwrap(), file.canonicalize().unwrap());
+}
+
+#[test]
+fn many_programs_are_checked_in_a_stable_order_with_one_summary_and_the_worst_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/minimal.medimg")).unwrap();
+    let bad = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(BAD)).unwrap();
+    for (name, text) in [("c.medimg", &good), ("a.medimg", &bad), ("b.medimg", &bad), ("notes.txt", &bad)] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let run = || medc().args(["check", "--error-format", "short"]).arg(dir.path()).output().unwrap();
+    let output = run();
+    assert_eq!(output.status.code(), Some(1), "one program with errors makes the run fail");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let a = stderr.find("a.medimg:").expect("a.medimg reported");
+    let b = stderr.find("b.medimg:").expect("b.medimg reported");
+    assert!(a < b, "programs are reported in path order: {stderr}");
+    assert!(!stderr.contains("notes.txt"), "{stderr}");
+    assert!(stderr.ends_with("medc: 3 pipelines, 2 with errors: 2 errors, 0 warnings\n"), "{stderr}");
+    assert_eq!(stderr.matches("medc: ").count(), 1, "one summary line: {stderr}");
+    assert_eq!(run().stderr, stderr.as_bytes(), "the same run prints the same report");
+
+    let missing = medc().arg("check").arg(dir.path().join("c.medimg")).arg("no/such.medimg").output().unwrap();
+    assert_eq!(missing.status.code(), Some(2), "an unreadable file is the worst status");
+}
+
+#[test]
+fn many_programs_build_into_one_directory_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for site in ["east", "west"] {
+        std::fs::copy(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/examples/minimal.medimg"),
+            input.join(format!("{site}.medimg")),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("out");
+    let output = medc().arg("build").arg(&input).arg("-o").arg(&out).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let single = medc().args(["build", "examples/minimal.medimg", "-o", "-"]).output().unwrap().stdout;
+    for site in ["east", "west"] {
+        let written = std::fs::read(out.join(format!("{site}.template.json"))).unwrap();
+        assert_eq!(written, single, "a template built in a batch is the one built alone");
+    }
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.lines().last().unwrap().starts_with("medc: wrote 2 templates into "), "{stderr}");
+
+    std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(BAD), input.join("broken.medimg")).unwrap();
+    let refused = dir.path().join("refused");
+    medc().arg("build").arg(&input).arg("-o").arg(&refused).assert().code(1);
+    assert!(!refused.exists(), "nothing is written when one program has errors");
+    medc().arg("build").arg(&input).args(["-o", "-"]).assert().code(2);
 }
