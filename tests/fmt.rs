@@ -215,3 +215,66 @@ fn fmt_reports_a_missing_file_with_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no such file"));
 }
+
+/// Words, literals, brackets and comments to build arbitrary programs from.
+const PIECES: &[&str] = &[
+    "<",
+    ">",
+    "<",
+    ">",
+    "database",
+    "aurora",
+    "multi_az",
+    "backup",
+    "7d",
+    "\"text\"",
+    ",",
+    "// note\n",
+    "\n\n",
+    "route",
+    "GET",
+    "\"/a\"",
+    "->",
+    "waive",
+    "MEDC-1001",
+    "param",
+    "X",
+    "tasks",
+    "2..6",
+    "on",
+    "cpu",
+    "70%",
+    "service",
+    "fargate",
+    "processor",
+    "tags",
+    "network",
+    "connects",
+    "writes",
+    "a",
+    "b",
+    "mtls",
+    "truststore",
+    "bucket",
+    "s3",
+    "versioning",
+    "off",
+    "16.8",
+    "0.5..4",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Whatever the input, the formatter answers without panicking, and
+    /// what it formats keeps its meaning and is a fixed point.
+    #[test]
+    fn arbitrary_programs_format_or_are_refused(pieces in proptest::collection::vec(0usize..64, 0..48)) {
+        let body: Vec<&str> = pieces.iter().map(|&i| PIECES[i % PIECES.len()]).collect();
+        let text = format!("pipeline p < {} >\n", body.join(" "));
+        if let Ok(formatted) = medc::fmt::format(&text) {
+            prop_assert_eq!(medc::fmt::format(&formatted).unwrap(), formatted.clone());
+            prop_assert_eq!(meaning(&formatted), meaning(&text));
+        }
+    }
+}

@@ -25,6 +25,8 @@ pub struct Printer<'a> {
     /// The next comment to write.
     next: usize,
     out: String,
+    /// The width of `out`'s last line, in characters.
+    column: usize,
     /// The end of the last token or comment written, in the source.
     last_end: usize,
     /// Nothing has been written since a block opened (or the file began),
@@ -34,7 +36,7 @@ pub struct Printer<'a> {
 
 impl<'a> Printer<'a> {
     pub fn new(source: &'a str, comments: &'a [Span]) -> Self {
-        Printer { source, comments, next: 0, out: String::new(), last_end: 0, just_opened: true }
+        Printer { source, comments, next: 0, out: String::new(), column: 0, last_end: 0, just_opened: true }
     }
 
     /// The text, ending with one line break.
@@ -42,7 +44,7 @@ impl<'a> Printer<'a> {
         self.comments_before(usize::MAX, 0, true);
         let trimmed = self.out.trim_end().len();
         self.out.truncate(trimmed);
-        self.out.push('\n');
+        self.push("\n");
         self.out
     }
 
@@ -55,18 +57,31 @@ impl<'a> Printer<'a> {
     }
 
     fn column(&self) -> usize {
-        let line_start = self.out.rfind('\n').map_or(0, |n| n + 1);
-        self.out[line_start..].chars().count()
+        self.column
+    }
+
+    /// Appends to the output, keeping count of the column.
+    fn push(&mut self, text: &str) {
+        match text.rfind('\n') {
+            Some(at) => self.column = text[at + 1..].chars().count(),
+            None => self.column += text.chars().count(),
+        }
+        self.out.push_str(text);
+    }
+
+    fn spaces(&mut self, count: usize) {
+        self.out.extend(std::iter::repeat_n(' ', count));
+        self.column += count;
     }
 
     fn newline(&mut self) {
         if !self.at_line_start() {
-            self.out.push('\n');
+            self.push("\n");
         }
     }
 
     fn indent(&mut self, indent: usize) {
-        self.out.extend(std::iter::repeat_n(' ', indent));
+        self.spaces(indent);
     }
 
     /// Whether the source has a blank line between what was last written
@@ -83,16 +98,16 @@ impl<'a> Printer<'a> {
             self.next += 1;
             let text = self.text(comment).trim_end();
             if self.trailing(comment) && !self.at_line_start() {
-                self.out.extend(std::iter::repeat_n(' ', COMMENT_GAP));
+                self.spaces(COMMENT_GAP);
             } else {
                 self.newline();
                 if boundary && !self.just_opened && self.blank_before(comment.start) {
-                    self.out.push('\n');
+                    self.push("\n");
                 }
                 self.indent(indent);
             }
-            self.out.push_str(text);
-            self.out.push('\n');
+            self.push(text);
+            self.push("\n");
             self.last_end = comment.end;
             self.just_opened = false;
         }
@@ -112,9 +127,9 @@ impl<'a> Printer<'a> {
         if self.at_line_start() {
             self.indent(indent);
         } else {
-            self.out.push_str(separator);
+            self.push(separator);
         }
-        self.out.push_str(self.text(span));
+        self.push(self.text(span));
         self.last_end = span.end;
         self.just_opened = false;
     }
@@ -126,13 +141,19 @@ impl<'a> Printer<'a> {
         self.comments_before(start, indent, true);
         self.newline();
         if !self.just_opened && self.blank_before(start) && !self.out.is_empty() {
-            self.out.push('\n');
+            self.push("\n");
         }
     }
 
     /// Whether any comment lies inside `span`.
     fn has_comment(&self, span: Span) -> bool {
-        self.comments.iter().any(|c| c.start >= span.start && c.start < span.end)
+        self.comments_from(span.start).first().is_some_and(|c| c.start < span.end)
+    }
+
+    /// The comments that start at `start` or later (they are sorted).
+    fn comments_from(&self, start: usize) -> &'a [Span] {
+        let comments: &'a [Span] = self.comments;
+        &comments[comments.partition_point(|c| c.start < start)..]
     }
 
     /// The block on one line, or None when it must be broken: it holds a
@@ -147,14 +168,29 @@ impl<'a> Printer<'a> {
         if block.entries.is_empty() {
             return Some("< >".to_string());
         }
-        let entries: Option<Vec<String>> = block.entries.iter().map(|e| self.flat_entry(e)).collect();
-        Some(format!("< {} >", entries?.join(FLAT_SEPARATOR)))
+        let mut entries = Vec::new();
+        let mut length = 0;
+        for entry in &block.entries {
+            let flat = self.flat_entry(entry)?;
+            length += flat.len() + FLAT_SEPARATOR.len();
+            if length > 4 * WIDTH {
+                return None;
+            }
+            entries.push(flat);
+        }
+        Some(format!("< {} >", entries.join(FLAT_SEPARATOR)))
     }
 
-    /// The entry on one line, when it holds no comment and its blocks can be flat.
+    /// The entry on one line, when it holds no comment, its blocks can be
+    /// flat, and it is not obviously wider than a line (which bounds the
+    /// work on a huge block).
     fn flat_entry(&self, entry: &Entry) -> Option<String> {
         let mut out = String::new();
         for part in &entry.parts {
+            // A character takes at most four bytes.
+            if out.len() > 4 * WIDTH {
+                return None;
+            }
             if !out.is_empty() {
                 out.push(' ');
             }
@@ -187,9 +223,9 @@ impl<'a> Printer<'a> {
                 if self.at_line_start() {
                     self.indent(indent + CONTINUATION);
                 } else {
-                    self.out.push(' ');
+                    self.push(" ");
                 }
-                self.out.push_str(&flat);
+                self.push(&flat);
                 self.last_end = block.close.end;
                 self.just_opened = false;
                 return;
@@ -213,7 +249,7 @@ impl<'a> Printer<'a> {
         self.comments_before(block.close.start, inner, true);
         self.newline();
         self.indent(indent);
-        self.out.push('>');
+        self.push(">");
         self.last_end = block.close.end;
         self.just_opened = false;
     }
@@ -243,7 +279,7 @@ impl<'a> Printer<'a> {
                     self.comments.get(self.next).is_some_and(|c| Some(c.start) < tokens.first().map(|t| t.start));
                 if !pending_comment && !self.at_line_start() && self.column() + width > WIDTH && self.column() > column
                 {
-                    self.out.push('\n');
+                    self.push("\n");
                     self.indent(column);
                     item_separator = "";
                 }
@@ -281,9 +317,9 @@ impl<'a> Printer<'a> {
                 let gap_text = self.source.get(gap.range()).unwrap_or_default();
                 // A comment in the gap may only end the previous line.
                 let own_line_comment = self
-                    .comments
+                    .comments_from(gap.start)
                     .iter()
-                    .filter(|c| c.start >= gap.start && c.start < gap.end)
+                    .take_while(|c| c.start < gap.end)
                     .any(|c| self.source[previous..c.start].contains('\n'));
                 if own_line_comment || gap_text.matches('\n').count() >= 2 {
                     break;
@@ -312,7 +348,7 @@ impl<'a> Printer<'a> {
             for (i, part) in entry.parts.iter().enumerate() {
                 match part {
                     Part::Token(span) if i == 0 => {
-                        printer.out.push_str(self.text(*span));
+                        printer.push(self.text(*span));
                         if entry.parts.len() > 1 {
                             let pad = name_width - self.text(*span).chars().count();
                             printer.indent(pad);
@@ -331,9 +367,8 @@ impl<'a> Printer<'a> {
             .iter()
             .map(|entry| {
                 let end = entry.span().end;
-                self.comments
-                    .iter()
-                    .find(|c| c.start >= end)
+                self.comments_from(end)
+                    .first()
                     .filter(|c| self.source[end..c.start].chars().all(|ch| ch == ' ' || ch == '\t'))
                     .copied()
             })
@@ -348,7 +383,7 @@ impl<'a> Printer<'a> {
             + COMMENT_GAP;
         for ((span, text), comment) in lines.into_iter().zip(trailing) {
             self.line_start(span.start, indent);
-            self.out.push_str(&text);
+            self.push(&text);
             self.last_end = span.end;
             self.just_opened = false;
             if let Some(comment) = comment {
@@ -356,8 +391,8 @@ impl<'a> Printer<'a> {
                 self.comments_before(comment.start, indent, false);
                 let width = self.column();
                 self.indent(comment_column.saturating_sub(width).max(1));
-                self.out.push_str(self.text(comment).trim_end());
-                self.out.push('\n');
+                self.push(self.text(comment).trim_end());
+                self.push("\n");
                 self.next += 1;
                 self.last_end = comment.end;
             }
