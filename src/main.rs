@@ -820,8 +820,27 @@ fn explain(code: &str) -> ExitCode {
     text.push('\n');
     text.push_str(entry.explanation);
     text.push('\n');
+    if entry.category == codes::Category::Compliance {
+        match medc::stdlib::schema() {
+            Ok(schema) => text.push_str(&enforcement(&medc::check::rules::enforcement(schema, entry))),
+            Err(e) => return usage_error(&format!("internal error: the standard library is invalid: {e}")),
+        }
+    }
     print!("{text}");
     ExitCode::SUCCESS
+}
+
+/// Where a rule is enforced, as `medc explain` lists it: the standard
+/// library's settings first, then the checker's unit.
+fn enforcement(enforcement: &medc::check::rules::Enforcement) -> String {
+    let mut text = String::from("\nenforced by:\n");
+    for constraint in &enforcement.constraints {
+        text.push_str(&format!("  {:<28} {}  ({})\n", constraint.setting, constraint.what, constraint.file));
+    }
+    if let Some(unit) = enforcement.unit {
+        text.push_str(&format!("  {:<28} {}  ({})\n", "the checker", unit.checks, unit.file));
+    }
+    text
 }
 
 fn rules(format: ListFormat) -> ExitCode {

@@ -557,3 +557,22 @@ fn many_programs_build_into_one_directory_or_not_at_all() {
     assert!(!refused.exists(), "nothing is written when one program has errors");
     medc().arg("build").arg(&input).args(["-o", "-"]).assert().code(2);
 }
+
+#[test]
+fn explain_says_where_a_rule_is_enforced() {
+    let explain = |code: &str| String::from_utf8(medc().args(["explain", code]).output().unwrap().stdout).unwrap();
+    let encryption = explain("MEDC-1001");
+    let enforced = encryption.split("enforced by:\n").nth(1).expect("an `enforced by` section");
+    assert!(
+        enforced.lines().any(|l| l.contains("database.encrypted") && l.contains("must be on  (stdlib/data.medimg)")),
+        "{enforced}"
+    );
+    let residency = explain("MEDC-1020");
+    assert!(residency.contains("src/check/rules/residency.rs"), "{residency}");
+    let secrets = explain("MEDC-1006");
+    assert!(
+        secrets.contains("database.password") && secrets.contains("src/check/rules/literal_secret.rs"),
+        "{secrets}"
+    );
+    assert!(!explain("MEDC-0101").contains("enforced by"), "language errors are enforced by the language");
+}

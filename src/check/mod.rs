@@ -1,10 +1,11 @@
 //! Checking: resolve names and kinds, elaborate the standard library's
-//! defaults, then check references, constraints, compliance rules and
-//! waivers. Every diagnostic of every step is collected.
+//! defaults, then check references, constraints, compliance rules, AWS
+//! limits and waivers. Every diagnostic of every step is collected.
 
 mod constraints;
 pub mod dump;
 mod elaborate;
+mod limits;
 pub mod model;
 mod references;
 mod resolve;
@@ -45,6 +46,7 @@ pub fn check(ast: &ast::Program, schema: &Schema, source: &str) -> (Program, Vec
     references::check(&program, schema, &mut diagnostics);
     constraints::check(&program, schema, source, &mut findings);
     rules::check(&program, &mut findings);
+    limits::check(&program, &mut findings);
     waivers::apply(&mut program, findings, &mut diagnostics);
     // Whether something is used is a judgement on a valid program: a setting
     // rejected above would make what it names look unused.

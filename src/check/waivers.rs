@@ -54,13 +54,7 @@ pub fn apply(program: &mut Program, findings: Vec<Finding>, diagnostics: &mut Ve
         diagnostic.waived = Some(Box::new(Waived { reason: waiver.reason.clone(), span: waiver.span }));
         diagnostics.push(diagnostic.with_label(Label::new(waiver.span, "waived here")));
     }
-    if program.disposable() {
-        program.waived.push(WaivedFinding {
-            code: &codes::DELETION_PROTECTION,
-            reason: "the pipeline is declared `lifecycle disposable`: a CI stack that is created and deleted, holding no real PHI".into(),
-            component: None,
-        });
-    }
+    program.waived.extend(super::rules::disposable::standing_waiver(program));
     for (waiver, used) in program.waivers.iter().zip(used) {
         if !used {
             diagnostics.push(Diagnostic::new(

@@ -810,14 +810,15 @@ governs: "alarms",
 alarm sends to an encrypted SNS topic with a subscription. A pipeline with
 services and no `alarms < notify ... >`, or with `alarms off`, is this error.");
 
-rule!(DISPOSABLE_STACK, "MEDC-1022", Note, waivable: true,
+rule!(DISPOSABLE_STACK, "MEDC-1022", Note, waivable: false,
 "stack declared disposable",
 cites: ["45 CFR 164.308(a)(7)(ii)(A)", "45 CFR 164.312(c)(1)"],
 governs: "pipeline lifecycle",
 "`lifecycle disposable` declares a stack that CI creates and deletes: stateful
 resources get the `Delete` policy and no deletion protection. This is a
 standing waiver of MEDC-1012, recorded in the template's metadata; never
-declare a stack that holds real PHI disposable.");
+declare a stack that holds real PHI disposable. The note itself lets nothing
+through, so there is nothing to waive: `waive MEDC-1022` is an error.");
 
 /// Every code, in ascending order (a test keeps it so: `lookup` searches it
 /// by halves). `medc explain` and `medc rules` read this list.

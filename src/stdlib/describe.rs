@@ -116,18 +116,7 @@ pub fn setting_summary(kind: &Kind, decl: &SettingDecl) -> String {
         let _ = writeln!(text, "repeat:     may be written more than once");
     }
     for constraint in &decl.constraints {
-        let what = match &constraint.check {
-            Check::Min(v) => format!("at least {v}"),
-            Check::Max(v) => format!("at most {v}"),
-            Check::Step(v) => format!("a multiple of {v}"),
-            Check::OneOf(values) => {
-                let listed: Vec<String> = values.iter().map(ToString::to_string).collect();
-                format!("one of {}", listed.join(", "))
-            }
-            Check::Require(v) => format!("must be {v}"),
-            Check::Avoid(v) => format!("must not be {v}"),
-            Check::Forbid => "never written".to_string(),
-        };
+        let what = check_text(&constraint.check);
         let code = constraint.code;
         let citations =
             if code.citations.is_empty() { String::new() } else { format!("; {}", code.citations.join("; ")) };
@@ -138,6 +127,22 @@ pub fn setting_summary(kind: &Kind, decl: &SettingDecl) -> String {
         let _ = writeln!(text, "block:      {}", names.join(", "));
     }
     text
+}
+
+/// What a constraint asks of its setting: `at least 7d`, `must be on`.
+pub fn check_text(check: &Check) -> String {
+    match check {
+        Check::Min(v) => format!("at least {v}"),
+        Check::Max(v) => format!("at most {v}"),
+        Check::Step(v) => format!("a multiple of {v}"),
+        Check::OneOf(values) => {
+            let listed: Vec<String> = values.iter().map(ToString::to_string).collect();
+            format!("one of {}", listed.join(", "))
+        }
+        Check::Require(v) => format!("must be {v}"),
+        Check::Avoid(v) => format!("must not be {v}"),
+        Check::Forbid => "never written".to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -62,7 +62,7 @@ pub fn read_value(expect: &Expect<'_>, terms: &[Term], pos: &mut usize) -> Resul
                 if kinds.iter().any(|k| k == "secret") && matches!(literal.kind, LiteralKind::String(_)) =>
             {
                 *pos += 1;
-                Err(ReadError::Invalid(literal_secret(expect.setting, literal.span)))
+                Err(ReadError::Invalid(crate::check::rules::literal_secret::diagnostic(expect.setting, literal.span)))
             }
             _ => missing_or_mismatch(expect, next, pos),
         },
@@ -307,13 +307,4 @@ fn not_allowed(setting: &str, word: &Ident, values: &[String]) -> Diagnostic {
         help,
     )
     .with_fix(close.map(|close| crate::diagnostics::Edit::new(word.span, close)))
-}
-
-fn literal_secret(setting: &str, span: crate::span::Span) -> Diagnostic {
-    Diagnostic::new(
-        &codes::LITERAL_SECRET,
-        format!("`{setting}` takes a secret, not a literal value"),
-        Label::new(span, "a credential written in the source"),
-        "declare the existing Secrets Manager entry, `secret db_admin < existing \"medimg/aurora-admin\" >`, and refer to it by name",
-    )
 }

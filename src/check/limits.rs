@@ -1,36 +1,20 @@
-//! The compliance rules and AWS limits that are not a single setting's
-//! constraint: data residency, tags, raw grants, Fargate sizes, alarm
-//! addresses, resource names, and the disposable lifecycle's record.
+//! The AWS limits that are not a single setting's constraint: tags,
+//! Fargate's cpu and memory pairs, and the length and characters of the
+//! resource names the lowering builds. (Compliance rules are in `rules`.)
 
 use super::model::{Component, Kind, Origin, Program};
 use super::Finding;
-use crate::diagnostics::{codes, Diagnostic, Label, Severity};
+use crate::diagnostics::{codes, Diagnostic, Label};
 use crate::naming::{self, Named};
 use crate::span::Span;
 use crate::types::{self, Value};
 
 pub fn check(program: &Program, findings: &mut Vec<Finding>) {
-    residency(program, findings);
     tags(program, findings);
-    disposable(program, findings);
+    for service in program.of_kind(Kind::Service) {
+        fargate_size(service, findings);
+    }
     for component in &program.components {
-        match component.kind {
-            Kind::Service => {
-                grants(component, findings);
-                fargate_size(component, findings);
-            }
-            Kind::Alarms => notify_target(component, findings),
-            Kind::Key
-            | Kind::Secret
-            | Kind::Network
-            | Kind::Database
-            | Kind::Storage
-            | Kind::Bucket
-            | Kind::Cache
-            | Kind::Stream
-            | Kind::Api
-            | Kind::Backup => {}
-        }
         // An invalid name is reported once, by the resolver.
         if super::resolve::valid_name(&component.name) {
             names(naming::component_names(&program.name.name, component), component.head, Some(component), findings);
@@ -39,51 +23,6 @@ pub fn check(program: &Program, findings: &mut Vec<Finding>) {
     if super::resolve::valid_name(&program.name.name) {
         names(naming::pipeline_names(program), program.name.span, None, findings);
     }
-}
-
-/// Which regions each jurisdiction's health-data law allows.
-pub fn allowed_regions(jurisdiction: &str) -> &'static [&'static str] {
-    match jurisdiction {
-        "brazil" => &["sa-east-1"],
-        "united_states" => &["us-east-1", "us-east-2", "us-west-1", "us-west-2"],
-        "european_union" => &["eu-central-1", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-3"],
-        _ => &[],
-    }
-}
-
-fn residency(program: &Program, findings: &mut Vec<Finding>) {
-    let (Some(region), Some(jurisdiction)) = (program.settings.get("region"), program.settings.get("jurisdiction"))
-    else {
-        return;
-    };
-    let (Value::Choice(region_name), Value::Choice(jurisdiction_name)) = (&region.value, &jurisdiction.value) else {
-        return;
-    };
-    let allowed = allowed_regions(jurisdiction_name);
-    if allowed.contains(&region_name.as_str()) {
-        return;
-    }
-    let span = match (region.origin, jurisdiction.origin) {
-        (Origin::User(span), _) | (Origin::Stdlib, Origin::User(span)) => span,
-        _ => program.name.span,
-    };
-    let listed: Vec<String> = allowed.iter().map(|r| r.to_string()).collect();
-    let mut diagnostic = Diagnostic::new(
-        &codes::DATA_RESIDENCY,
-        format!("`region {region_name}` is outside {}", jurisdiction_name.replace('_', " ")),
-        Label::new(
-            span,
-            format!("{} data stays in {}", jurisdiction_name.replace('_', " "), types::quoted_list(&listed)),
-        ),
-        format!(
-            "deploy to {}; for a deliberate exception, write `waive MEDC-1020 \"reason\"` at the pipeline level",
-            types::quoted_list(&listed)
-        ),
-    );
-    if let (Origin::User(jurisdiction_span), Origin::User(_)) = (jurisdiction.origin, region.origin) {
-        diagnostic = diagnostic.with_label(Label::new(jurisdiction_span, "the jurisdiction is declared here"));
-    }
-    findings.push(Finding { component: None, diagnostic });
 }
 
 /// Tag keys and values as AWS accepts them on every taggable resource.
@@ -122,53 +61,6 @@ fn tags(program: &Program, findings: &mut Vec<Finding>) {
                 check(value, "tag value", 256, span);
             }
         }
-    }
-}
-
-/// `lifecycle disposable` relaxes deletion protection; the note records it
-/// so the output and the diagnostics both show the standing waiver.
-fn disposable(program: &Program, findings: &mut Vec<Finding>) {
-    if !program.disposable() {
-        return;
-    }
-    let span = match program.settings.get("lifecycle").map(|s| s.origin) {
-        Some(Origin::User(span)) => span,
-        _ => program.name.span,
-    };
-    findings.push(Finding {
-        component: None,
-        diagnostic: Diagnostic::new(
-            &codes::DISPOSABLE_STACK,
-            "the stack is disposable: deletion protection is off and stateful resources are deleted with it",
-            Label::new(span, "recorded in the template as a waiver of MEDC-1012"),
-            "use `lifecycle disposable` for CI stacks only; a stack that holds real PHI keeps the default `lifecycle protected`",
-        )
-        .with_severity(Severity::Note),
-    });
-}
-
-/// Raw grants may not use wildcards in actions or resources.
-fn grants(service: &Component, findings: &mut Vec<Finding>) {
-    for setting in service.settings.all("grant") {
-        let (Value::Grant { actions, resources }, Origin::User(span)) = (&setting.value, setting.origin) else {
-            continue;
-        };
-        let wild_action = actions.iter().find(|a| a.contains('*'));
-        let wild_resource = resources.iter().find(|r| r.contains('*'));
-        let (what, offender) = match (wild_action, wild_resource) {
-            (Some(action), _) => ("action", action),
-            (None, Some(resource)) => ("resource", resource),
-            (None, None) => continue,
-        };
-        findings.push(Finding {
-            component: Some(service.name.clone()),
-            diagnostic: Diagnostic::new(
-                &codes::LEAST_PRIVILEGE,
-                format!("grant with a wildcard {what} `{offender}` in service `{}`", service.name),
-                Label::new(span, "a wildcard grants more than the service declares it needs"),
-                "name each action (`s3:GetObject`) and the exact resource ARN; prefer `reads`, `writes`, `connects` and `mount`, which derive scoped permissions",
-            ),
-        });
     }
 }
 
@@ -224,28 +116,6 @@ fn fargate_size(service: &Component, findings: &mut Vec<Finding>) {
         diagnostic = diagnostic.with_label(Label::new(cpu_span, "the cpu size is set here"));
     }
     findings.push(Finding { component: Some(service.name.clone()), diagnostic });
-}
-
-/// An alarm topic with no address to send to notifies no one.
-fn notify_target(alarms: &Component, findings: &mut Vec<Finding>) {
-    let Some(notify) = alarms.settings.get("notify") else {
-        return;
-    };
-    let (Value::String(address), Origin::User(span)) = (&notify.value, notify.origin) else {
-        return;
-    };
-    if address.contains('@') && !address.starts_with('@') && !address.ends_with('@') {
-        return;
-    }
-    findings.push(Finding {
-        component: Some(alarms.name.clone()),
-        diagnostic: Diagnostic::new(
-            &codes::ALARM_NOTIFICATION,
-            format!("alarms notify `{address}`, which is not an e-mail address"),
-            Label::new(span, "every alarm sends to this address"),
-            "give an e-mail address, or `param AlarmEmail` to supply it at deploy time",
-        ),
-    });
 }
 
 fn names(names: Vec<Named>, span: Span, component: Option<&Component>, findings: &mut Vec<Finding>) {
