@@ -8,6 +8,11 @@
 //! - `warn/`: programs that compile with the expected warning.
 //! - `waived/`: programs whose finding a waiver lets through; the expected
 //!   code must appear as a note, and nothing as an error.
+//! - `note/`: programs that compile with the expected note, which no waiver
+//!   let through (a rule whose severity is `note`).
+//!
+//! Which cases a compliance rule needs is decided by the catalogue; see
+//! `every_compliance_rule_has_its_cases`.
 
 use medc::diagnostics::render::{render, FileReport, Format};
 use medc::diagnostics::{Diagnostic, Severity};
@@ -106,6 +111,90 @@ fn waived_findings() {
         assert!(program.waived.iter().any(|w| w.code.code == expected), "the waiver is recorded for the output");
         insta::assert_snapshot!(rendered(&file, &diagnostics));
     });
+}
+
+#[test]
+fn programs_with_notes() {
+    insta::glob!("cases/note/*.medimg", |path| {
+        let expected = expected_code(&std::fs::read(path).unwrap());
+        let (file, diagnostics, analysis) = run(path);
+        assert_eq!(codes(&diagnostics, Severity::Error), Vec::<&str>::new(), "{}", path.display());
+        let notes: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.code.code == expected).collect();
+        assert!(
+            !notes.is_empty() && notes.iter().all(|d| d.severity == Severity::Note && d.waived.is_none()),
+            "{}: expected {expected} as a note of its own, got {notes:?}",
+            path.display()
+        );
+        assert!(analysis.expect("a note case decodes").valid().is_some(), "a note case compiles");
+        insta::assert_snapshot!(rendered(&file, &diagnostics));
+    });
+}
+
+/// The cases the catalogue requires of every compliance rule:
+///
+/// - one that shows it firing, in the folder of the severity it fires at:
+///   `err/rule-CODE-*` for an error, `warn/CODE-*` for a warning, and
+///   `note/CODE-*` for a note. A note-severity rule (MEDC-1022) never
+///   rejects a program, so its firing case is a program that compiles with
+///   the note;
+/// - one that waives it: `waived/CODE-*` when it is waivable; otherwise an
+///   `err/` case (`// expect: MEDC-0303`) in which `waive CODE` is refused.
+///   A note lets nothing through, so a note-severity rule is not waivable.
+///
+/// Each case's first line must name the rule's code, which the tests above
+/// then check fires at that severity.
+#[test]
+fn every_compliance_rule_has_its_cases() {
+    let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let files = |folder: &str| -> Vec<(String, String)> {
+        let mut files: Vec<(String, String)> = std::fs::read_dir(cases.join(folder))
+            .map(|entries| entries.map(|e| e.unwrap().path()).collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|path| {
+                (
+                    path.file_name().unwrap().to_string_lossy().into_owned(),
+                    String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let (err, warn, note, waived) = (files("err"), files("warn"), files("note"), files("waived"));
+    let mut missing = Vec::new();
+    for rule in medc::diagnostics::codes::rules() {
+        let code = rule.code;
+        let (folder, prefix) = match rule.severity {
+            Severity::Error => (&err, format!("rule-{code}-")),
+            Severity::Warning => (&warn, format!("{code}-")),
+            Severity::Note => (&note, format!("{code}-")),
+        };
+        let firing: Vec<_> = folder.iter().filter(|(name, _)| name.starts_with(&prefix)).collect();
+        if firing.is_empty() {
+            missing.push(format!("{code}: no {prefix}*.medimg case for a rule of severity {}", rule.severity.as_str()));
+        }
+        for (name, text) in firing {
+            assert_eq!(expected_code(text.as_bytes()), code, "{name} must expect {code}");
+        }
+        if rule.waivable {
+            let waived: Vec<_> = waived.iter().filter(|(name, _)| name.starts_with(&format!("{code}-"))).collect();
+            if waived.is_empty() {
+                missing.push(format!("{code}: waivable, but no waived/{code}-*.medimg case"));
+            }
+            for (name, text) in waived {
+                assert_eq!(expected_code(text.as_bytes()), code, "waived/{name} must expect {code}");
+            }
+        } else {
+            let refused = err.iter().any(|(_, text)| {
+                expected_code(text.as_bytes()) == "MEDC-0303" && text.contains(&format!("waive {code} "))
+            });
+            if !refused {
+                missing.push(format!("{code}: not waivable, but no err/ case in which `waive {code}` is refused"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "compliance rules without their cases:\n{}", missing.join("\n"));
 }
 
 #[test]
