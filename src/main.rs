@@ -846,10 +846,28 @@ fn enforcement(enforcement: &medc::check::rules::Enforcement) -> String {
 fn rules(format: ListFormat) -> ExitCode {
     let rules: Vec<&codes::Code> = codes::rules().collect();
     match format {
-        ListFormat::Json => match serde_json::to_string_pretty(&rules) {
-            Ok(json) => println!("{json}"),
-            Err(e) => return usage_error(&format!("cannot serialize the rules: {e}")),
-        },
+        ListFormat::Json => {
+            let schema = match medc::stdlib::schema() {
+                Ok(schema) => schema,
+                Err(e) => return usage_error(&format!("internal error: the standard library is invalid: {e}")),
+            };
+            let mut entries = Vec::new();
+            for rule in rules {
+                let Ok(mut entry) = serde_json::to_value(rule) else {
+                    return usage_error(&format!("internal error: cannot serialize {}", rule.code));
+                };
+                let enforcement = medc::check::rules::enforcement(schema, rule);
+                entry["enforced_by"] = serde_json::json!({
+                    "constraints": enforcement.constraints,
+                    "unit": enforcement.unit.map(|unit| serde_json::json!({ "file": unit.file, "checks": unit.checks })),
+                });
+                entries.push(entry);
+            }
+            match serde_json::to_string_pretty(&entries) {
+                Ok(json) => println!("{json}"),
+                Err(e) => return usage_error(&format!("cannot serialize the rules: {e}")),
+            }
+        }
         ListFormat::Table => {
             println!("{:<10} {:<8} {:<9} {:<60} citations", "code", "severity", "waivable", "title");
             for rule in rules {

@@ -180,10 +180,17 @@ fn rules_are_listed_as_json() {
     let rules = rules.as_array().unwrap();
     assert!(rules.len() >= 18, "{} rules", rules.len());
     for rule in rules {
-        for key in ["code", "title", "severity", "citations", "waivable"] {
+        for key in ["code", "title", "severity", "citations", "waivable", "enforced_by"] {
             assert!(rule.get(key).is_some(), "{rule} lacks {key}");
         }
+        let enforced = &rule["enforced_by"];
+        assert!(
+            enforced["constraints"].as_array().unwrap().len() + enforced["unit"].is_object() as usize > 0,
+            "{rule}"
+        );
     }
+    let residency = rules.iter().find(|r| r["code"] == "MEDC-1020").unwrap();
+    assert_eq!(residency["enforced_by"]["unit"]["file"], "src/check/rules/residency.rs");
     let table = medc().args(["rules"]).output().unwrap();
     assert!(String::from_utf8_lossy(&table.stdout).contains("MEDC-1006  error    no"));
 }

@@ -57,7 +57,7 @@ pub fn unit(code: &Code) -> Option<&'static Rule> {
 }
 
 /// A standard-library setting that enforces a code.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Constraint {
     /// `kind.setting`, with the block's path for a nested setting
     /// (`api.mtls.truststore`); `pipeline.setting` for the pipeline's own.
