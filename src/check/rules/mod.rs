@@ -116,6 +116,7 @@ mod tests {
             assert_eq!(rule.code.category, Category::Compliance, "{}", rule.code.code);
             assert!(RULES[..i].iter().all(|other| other.code != rule.code), "{} twice", rule.code.code);
             assert!(rule.file.starts_with("src/check/rules/"), "{}", rule.file);
+            assert!(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rule.file).is_file(), "{}", rule.file);
         }
     }
 
