@@ -52,6 +52,13 @@ fn names_have_their_own_spans() {
 }
 
 #[test]
+fn waivers_point_at_their_code() {
+    let (text, program) = checked("examples/nat-egress.medimg");
+    let waiver = program.waivers.first().expect("the example waives MEDC-1018");
+    assert_eq!(&text[waiver.code_span.range()], "MEDC-1018");
+}
+
+#[test]
 fn implicit_secrets_point_at_the_component_they_serve() {
     let (text, program) = checked("examples/minimal.medimg");
     let secret = program.component("aurora_credentials").expect("the implicit secret");

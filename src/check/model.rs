@@ -173,6 +173,8 @@ impl std::fmt::Display for Scope {
 #[derive(Clone, Debug)]
 pub struct Waiver {
     pub code: &'static Code,
+    /// The code as written after `waive`.
+    pub code_span: Span,
     pub reason: String,
     pub scope: Scope,
     pub span: Span,

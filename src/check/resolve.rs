@@ -466,7 +466,7 @@ impl Resolver<'_> {
             ));
             return None;
         }
-        Some(Waiver { code, reason: waiver.reason.clone(), scope, span: waiver.span })
+        Some(Waiver { code, code_span: waiver.code.span, reason: waiver.reason.clone(), scope, span: waiver.span })
     }
 
     fn unknown(&mut self, word: &Ident, decls: &[SettingDecl], owner: &str, components: Option<&Schema>) {
