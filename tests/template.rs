@@ -454,3 +454,63 @@ fn every_suppression_gives_its_reason() {
         }
     }
 }
+
+/// `deletion_protection on` under `lifecycle disposable` is what the program
+/// says: elaboration decides the policy once, and the lowering follows it.
+#[test]
+fn deletion_protection_written_under_disposable_is_kept() {
+    let t = template("tests/cases/ok/deletion-protection-kept-under-disposable.medimg");
+    let (_, cluster) = resources(&t, "AWS::RDS::DBCluster").next().expect("a cluster");
+    assert_eq!(cluster["Properties"]["DeletionProtection"], true);
+    assert_eq!(cluster["DeletionPolicy"], "Delete", "the stack stays disposable");
+    let (_, balancer) = resources(&t, "AWS::ElasticLoadBalancingV2::LoadBalancer").next().expect("a load balancer");
+    let attributes = balancer["Properties"]["LoadBalancerAttributes"].as_array().unwrap();
+    let protection = attributes.iter().find(|a| a["Key"] == "deletion_protection.enabled").unwrap();
+    assert_eq!(protection["Value"], "true");
+    // The default under disposable is still off.
+    let t = template("examples/medimg.medimg");
+    for (id, cluster) in resources(&t, "AWS::RDS::DBCluster") {
+        assert_eq!(cluster["Properties"]["DeletionProtection"], false, "{id}");
+    }
+}
+
+/// Every program: no container is given the same environment variable
+/// twice, and no policy holds two statements with the same id.
+#[test]
+fn no_duplicate_environment_variables_or_statement_ids() {
+    for path in every_program() {
+        let t: Value = serde_json::from_str(&build(&path)).unwrap();
+        for (id, task) in resources(&t, "AWS::ECS::TaskDefinition") {
+            for container in task["Properties"]["ContainerDefinitions"].as_array().unwrap() {
+                let names: Vec<&str> =
+                    container["Environment"].as_array().unwrap().iter().map(|v| v["Name"].as_str().unwrap()).collect();
+                let unique: std::collections::BTreeSet<&str> = names.iter().copied().collect();
+                assert_eq!(names.len(), unique.len(), "{}: {id}: {names:?}", path.display());
+            }
+        }
+        for (id, policy) in resources(&t, "AWS::IAM::ManagedPolicy") {
+            let sids: Vec<&str> = policy["Properties"]["PolicyDocument"]["Statement"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|s| s["Sid"].as_str())
+                .collect();
+            let unique: std::collections::BTreeSet<&str> = sids.iter().copied().collect();
+            assert_eq!(sids.len(), unique.len(), "{}: {id}: {sids:?}", path.display());
+        }
+    }
+}
+
+#[test]
+fn a_service_that_reads_and_writes_a_store_has_both_permissions() {
+    let t = template("tests/cases/ok/service-reads-and-writes-the-same-stores.medimg");
+    let (_, task) = resources(&t, "AWS::ECS::TaskDefinition").next().unwrap();
+    let environment = &task["Properties"]["ContainerDefinitions"][0]["Environment"];
+    let names: Vec<&str> = environment.as_array().unwrap().iter().map(|v| v["Name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["AWS_REGION", "RESULTS_BUCKET", "EVENTS_STREAM"]);
+    let policy = &t["Resources"]["ProcessorTaskPolicy"]["Properties"]["PolicyDocument"]["Statement"];
+    let sids: Vec<&str> = policy.as_array().unwrap().iter().filter_map(|s| s["Sid"].as_str()).collect();
+    for sid in ["ReadResultsObjects", "WriteResultsObjects", "ReadEvents", "WriteEvents"] {
+        assert!(sids.contains(&sid), "{sid} in {sids:?}");
+    }
+}

@@ -99,8 +99,15 @@ fn fill(
 /// The secret a setting such as `credentials` refers to when none is
 /// written: the existing entry named `PIPELINE/COMPONENT-SETTING`. It is
 /// spanned at `owner`, the head of the component whose setting it serves.
+/// The name of the existing secret a setting such as `credentials` refers
+/// to when none is written: `PIPELINE/COMPONENT-SETTING`. The one place the
+/// pattern lives; the standard library's docs are tested against it.
+pub fn implicit_secret_name(pipeline: &str, component: &str, setting: &str) -> String {
+    format!("{pipeline}/{component}-{setting}").replace('_', "-")
+}
+
 fn implicit_secret(pipeline: &str, component: &str, setting: &str, owner: Span) -> Component {
-    let existing = format!("{pipeline}/{component}-{setting}").replace('_', "-");
+    let existing = implicit_secret_name(pipeline, component, setting);
     Component {
         kind: Kind::Secret,
         engine: None,
@@ -171,5 +178,28 @@ fn missing_required(component: &Component, decl: &SettingDecl, within: Option<&S
             Label::new(span, format!("`{}` is required here", decl.name)),
             format!("add `{}`: {}", decl.name, decl.doc),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `medc stdlib` and hover text say which secret an implicit default
+    /// names; they must say what elaboration builds.
+    #[test]
+    fn the_docs_name_the_implicit_secret_elaboration_builds() {
+        let schema = crate::stdlib::schema().unwrap();
+        let mut implicit = 0;
+        for kind in schema.component_kinds() {
+            for decl in kind.settings.iter().filter(|d| d.default == Default::Implicit) {
+                implicit += 1;
+                let name = implicit_secret_name("PIPELINE", "NAME", &decl.name);
+                assert!(decl.doc.contains(&name), "`{}` of `{}`: its doc does not name {name}", decl.name, kind.name);
+            }
+        }
+        assert_eq!(implicit, 2, "credentials and auth");
+        let secret = implicit_secret("p", "aurora", "credentials", Span::default());
+        assert_eq!(secret.settings.value("existing"), Some(&Value::String("p/aurora-credentials".into())));
     }
 }

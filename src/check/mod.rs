@@ -5,6 +5,7 @@
 mod constraints;
 pub mod dump;
 mod elaborate;
+pub use elaborate::implicit_secret_name;
 mod limits;
 pub mod model;
 mod references;

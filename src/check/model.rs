@@ -197,6 +197,9 @@ pub struct Program {
     pub components: Vec<Component>,
     pub waivers: Vec<Waiver>,
     pub waived: Vec<WaivedFinding>,
+    /// Names declared by components whose kind is unknown (`databse aurora
+    /// < >`, already reported): references to them are not reported again.
+    pub unknown_components: Vec<String>,
 }
 
 impl Program {

@@ -26,6 +26,9 @@ pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnosti
                 continue;
             };
             let kinds = decl.ty.ref_kinds();
+            if let (Value::Refs(names), Origin::User(_)) = (&setting.value, setting.origin) {
+                named_twice(names, &setting.name, diagnostics);
+            }
             for name in referenced(&setting.value) {
                 used.insert(&name.name);
                 if setting.origin == Origin::Stdlib {
@@ -68,6 +71,25 @@ pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnosti
     }
 }
 
+/// `writes results, results`: a slip, whatever was meant (another name, or
+/// once), so an error rather than a silent merge; a name in both `reads` and
+/// `writes` is read-write access and fine.
+fn named_twice(names: &[Ident], setting: &str, diagnostics: &mut Vec<Diagnostic>) {
+    for (index, name) in names.iter().enumerate() {
+        if let Some(first) = names[..index].iter().find(|earlier| earlier.name == name.name) {
+            diagnostics.push(
+                Diagnostic::new(
+                    &codes::DUPLICATE_SETTING,
+                    format!("`{}` is named twice in `{setting}`", name.name),
+                    Label::new(name.span, "named again here"),
+                    format!("name `{}` once, or write the component you meant", name.name),
+                )
+                .with_label(Label::new(first.span, "first named here")),
+            );
+        }
+    }
+}
+
 /// The component names a value refers to.
 fn referenced(value: &Value) -> Vec<&Ident> {
     match value {
@@ -88,13 +110,15 @@ fn reference(
 ) {
     let wanted = kinds.join(" or ");
     match components.get(name.name.as_str()) {
+        // Declared by a component with a misspelt kind, reported there.
+        None if program.unknown_components.contains(&name.name) => {}
         None => {
             let candidates: Vec<&str> =
                 program.components.iter().filter(|c| accepts(kinds, c.kind)).map(|c| c.name.as_str()).collect();
             let close = closest(&name.name, candidates.iter().copied());
             let help = match close {
                 Some(close) => format!("did you mean `{close}`?"),
-                None if candidates.is_empty() => format!("declare the {wanted} first"),
+                None if candidates.is_empty() => format!("declare a {wanted} named `{}`", name.name),
                 None => format!(
                     "the pipeline's {wanted} components: {}",
                     quoted_list(&candidates.iter().map(|c| c.to_string()).collect::<Vec<_>>())

@@ -14,13 +14,14 @@ use std::collections::HashSet;
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"];
 
 pub fn resolve(ast: &ast::Program, schema: &Schema, diagnostics: &mut Vec<Diagnostic>) -> Program {
-    let mut resolver = Resolver { schema, diagnostics };
+    let mut resolver = Resolver { schema, diagnostics, unknown_components: Vec::new() };
     let mut program = Program {
         name: ast.name.clone(),
         settings: Settings::default(),
         components: Vec::new(),
         waivers: Vec::new(),
         waived: Vec::new(),
+        unknown_components: Vec::new(),
     };
     if !valid_name(&ast.name.name) {
         resolver.diagnostics.push(invalid_name(&ast.name));
@@ -46,12 +47,15 @@ pub fn resolve(ast: &ast::Program, schema: &Schema, diagnostics: &mut Vec<Diagno
         }
         resolver.entry(&pipeline.settings, "the pipeline", all, &mut pos, &mut program.settings, Some(schema));
     }
+    program.unknown_components = resolver.unknown_components;
     program
 }
 
 struct Resolver<'a> {
     schema: &'a Schema,
     diagnostics: &'a mut Vec<Diagnostic>,
+    /// Names declared by components of an unknown kind.
+    unknown_components: Vec<String>,
 }
 
 impl Resolver<'_> {
@@ -239,7 +243,9 @@ impl Resolver<'_> {
         let Some(decl) = decls.iter().find(|d| d.name == word.name) else {
             self.unknown(word, decls, owner, components);
             *pos += 1;
-            skip_unknown(terms, pos, components.is_some());
+            if let Some(name) = skip_unknown(terms, pos, components.is_some()) {
+                self.unknown_components.push(name);
+            }
             return;
         };
         *pos += 1;
@@ -494,18 +500,24 @@ impl Resolver<'_> {
 
 /// Skips what follows an unknown name, so it is not reported again: its
 /// values, or, where it looks like a misspelt component (`databse x < >`),
-/// the rest of the header and the block.
-fn skip_unknown(terms: &[Term], pos: &mut usize, at_pipeline_level: bool) {
+/// the rest of the header and the block; then returns the name that
+/// component would have declared.
+fn skip_unknown(terms: &[Term], pos: &mut usize, at_pipeline_level: bool) -> Option<String> {
     if at_pipeline_level {
         let header_words = terms[*pos..].iter().take_while(|t| matches!(t, Term::Word(_))).count();
         if header_words <= 2 && matches!(terms.get(*pos + header_words), Some(Term::Block(_))) {
+            let name = match header_words.checked_sub(1).and_then(|last| terms.get(*pos + last)) {
+                Some(Term::Word(word)) => Some(word.name.clone()),
+                _ => None,
+            };
             *pos += header_words + 1;
-            return;
+            return name;
         }
     }
     while matches!(terms.get(*pos), Some(Term::Literal(_) | Term::Param(_) | Term::List(_) | Term::Block(_))) {
         *pos += 1;
     }
+    None
 }
 
 /// After a broken component header, skips to the end of its block.

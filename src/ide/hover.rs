@@ -122,7 +122,10 @@ fn setting_text(analysis: &Analyzed, setting: &Setting<'_>) -> Option<String> {
 fn default_text(decl: &SettingDecl) -> Option<String> {
     match &decl.default {
         Default::Value(value) => Some(value.to_string()),
-        Default::Implicit => Some("the existing secret named PIPELINE/NAME".to_string()),
+        Default::Implicit => Some(format!(
+            "the existing secret named {}",
+            crate::check::implicit_secret_name("PIPELINE", "NAME", &decl.name)
+        )),
         Default::None => None,
     }
 }

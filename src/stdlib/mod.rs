@@ -74,7 +74,8 @@ pub enum Default {
     None,
     Value(Value),
     /// A component the checker creates for the setting (a database's
-    /// credentials: the existing secret named `PIPELINE/NAME`).
+    /// credentials: the existing secret named `PIPELINE/NAME-credentials`,
+    /// as `check::implicit_secret_name` builds it).
     Implicit,
 }
 
