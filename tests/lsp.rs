@@ -244,6 +244,20 @@ fn an_editor_session_over_stdio() {
     assert_eq!(actions[0]["title"], "replace `multi_azz` with `multi_az`");
     assert_eq!(actions[0]["isPreferred"], true);
 
+    // Formatting, applied and asked again, changes nothing more.
+    let whole = |text: &str, version: i32| json!({ "textDocument": { "uri": URI, "version": version }, "contentChanges": [{ "text": text }] });
+    let messy = EXAMPLE.replace("\n  ", "\n      ").replace("  backup", "     backup");
+    client.notify("textDocument/didChange", whole(&messy, 4));
+    client.diagnostics();
+    let format = json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 2, "insertSpaces": true } });
+    let edits = client.request("textDocument/formatting", format.clone());
+    let formatted = apply(&messy, edits.as_array().expect("edits for a text out of the canonical layout"));
+    assert_eq!(formatted, EXAMPLE, "the issue's example is in the canonical layout");
+    client.notify("textDocument/didChange", whole(&formatted, 5));
+    assert_eq!(codes(&client.diagnostics()), ["MEDC-1010"], "formatting keeps the meaning");
+    let again = client.request("textDocument/formatting", format);
+    assert!(again.is_null() || again == json!([]), "{again}");
+
     assert_eq!(client.request("shutdown", Value::Null), Value::Null);
     client.notify("exit", Value::Null);
     let status = client.child.wait().unwrap();
@@ -268,6 +282,7 @@ mod properties {
         "textDocument/rename",
         "textDocument/documentSymbol",
         "textDocument/codeAction",
+        "textDocument/formatting",
     ];
 
     struct Session {
@@ -374,6 +389,7 @@ mod properties {
                         "textDocument/rename" => params["newName"] = json!("renamed"),
                         "textDocument/references" => params["context"] = json!({ "includeDeclaration": true }),
                         "textDocument/completion" => params["context"] = json!({ "triggerKind": 1 }),
+                        "textDocument/formatting" => params["options"] = json!({ "tabSize": 2, "insertSpaces": true }),
                         "textDocument/codeAction" => {
                             params["range"] = json!({ "start": at, "end": at });
                             params["context"] = json!({ "diagnostics": [] });

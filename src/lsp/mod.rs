@@ -87,6 +87,7 @@ pub fn capabilities() -> lsp::ServerCapabilities {
             work_done_progress_options: Default::default(),
         })),
         document_symbol_provider: Some(lsp::OneOf::Left(true)),
+        document_formatting_provider: Some(lsp::OneOf::Left(true)),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
             code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
             ..Default::default()
@@ -248,6 +249,20 @@ impl Server {
                     .collect();
                 to_value(actions)
             }
+            req::Formatting::METHOD => {
+                let p: lsp::DocumentFormattingParams = params(raw)?;
+                let doc = self.document(&p.text_document.uri)?;
+                match crate::fmt::format(doc.text()) {
+                    Ok(formatted) => to_value(
+                        changed_part(doc.text(), &formatted)
+                            .map(|edit| vec![lsp::TextEdit::new(doc.range(edit.span), edit.replacement)]),
+                    ),
+                    // A file with syntax errors is left as it is; its
+                    // diagnostics already say why.
+                    Err(crate::fmt::FormatError::Syntax(_)) => Ok(Value::Null),
+                    Err(error) => Err((ErrorCode::InternalError, error.to_string())),
+                }
+            }
             _ => Err((ErrorCode::MethodNotFound, format!("medc does not answer `{method}`"))),
         }
     }
@@ -292,6 +307,25 @@ impl Server {
         self.outbox
             .push(Message::Notification(Notification::new(note::PublishDiagnostics::METHOD.to_string(), params)));
     }
+}
+
+/// The one edit that turns `old` into `new`: the part between their common
+/// prefix and suffix, so that the editor keeps the cursor and the folds of
+/// the lines formatting did not touch. None when nothing changes.
+fn changed_part(old: &str, new: &str) -> Option<crate::diagnostics::Edit> {
+    if old == new {
+        return None;
+    }
+    let mut prefix = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
+    while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
+        prefix -= 1;
+    }
+    let longest_suffix = old.len().min(new.len()) - prefix;
+    let mut suffix = old.bytes().rev().zip(new.bytes().rev()).take(longest_suffix).take_while(|(a, b)| a == b).count();
+    while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
+        suffix -= 1;
+    }
+    Some(crate::diagnostics::Edit::new(Span::new(prefix, old.len() - suffix), &new[prefix..new.len() - suffix]))
 }
 
 /// Applies one change: a range replaced, or (without a range) the whole text.
