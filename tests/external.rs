@@ -1,7 +1,10 @@
 //! The external checkers, over every template the cases produce: cfn-lint
-//! must report nothing, checkov no failed check (a waiver in the source is
-//! the only skip, with its reason). `scripts/test` installs both from PyPI
-//! into .venv at pinned versions; `MEDC_TOOLS_DIR` points at them.
+//! must report nothing, checkov no failed check, cdk-nag's HIPAA.Security
+//! pack no error (a waiver in the source, or a decision of the standard
+//! library, is the only suppression, always with its reason). `scripts/test`
+//! installs cfn-lint and checkov from PyPI into .venv at pinned versions
+//! (`MEDC_TOOLS_DIR` points at them) and cdk-nag from npm into
+//! tests/cdk-nag/node_modules, as its package-lock.json pins it.
 
 use medc::source::SourceFile;
 use std::path::{Path, PathBuf};
@@ -72,4 +75,38 @@ fn checkov_fails_no_check_on_any_template() {
     let summary = if report.is_array() { report[0]["summary"].clone() } else { report["summary"].clone() };
     assert_eq!(summary["failed"], 0, "checkov failures:\n{text}");
     assert!(summary["passed"].as_u64().unwrap_or(0) > 1000, "{summary}");
+}
+
+#[test]
+fn cdk_nag_hipaa_pack_reports_no_error_on_any_template() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cdk-nag");
+    assert!(
+        root.join("node_modules/cdk-nag").exists(),
+        "cdk-nag is not installed; run `bash scripts/test`, which installs it"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let files = templates(dir.path());
+    // One Node process for every template: loading aws-cdk-lib dominates.
+    let output = Command::new("node").arg(root.join("hipaa.js")).args(&files).output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "cdk-nag failed:\n{text}{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("cdk-nag output:\n{text}"));
+    let mut problems = Vec::new();
+    let mut suppressed = 0;
+    for (file, findings) in report.as_object().unwrap() {
+        let name = Path::new(file).file_name().unwrap().to_string_lossy();
+        for finding in findings["errors"].as_array().unwrap().iter().chain(findings["failures"].as_array().unwrap()) {
+            problems.push(format!("{name}: {} on {} ({})", finding["rule"], finding["resource"], finding["message"]));
+        }
+        for finding in findings["suppressed"].as_array().unwrap() {
+            suppressed += 1;
+            let reason = finding["reason"].as_str().unwrap_or("");
+            if reason.split_whitespace().count() < 5 {
+                problems.push(format!("{name}: {} on {} is suppressed without a reason", finding["rule"], finding["resource"]));
+            }
+        }
+    }
+    assert_eq!(report.as_object().unwrap().len(), files.len());
+    assert!(problems.is_empty(), "cdk-nag HIPAA.Security findings:\n{}", problems.join("\n"));
+    assert!(suppressed > 0, "the suppressions in resource metadata were not read");
 }
