@@ -437,7 +437,10 @@ fn waivers_are_recorded_where_they_apply() {
     assert!(cluster["Reason"].as_str().unwrap().contains("synthetic studies"));
     let t = template("tests/cases/waived/MEDC-1017-no-public-exposure.medimg");
     let skips = &t["Resources"]["AuroraInstance1"]["Metadata"]["checkov"]["skip"];
-    assert!(skips.to_string().contains("CKV_AWS_17") && skips.to_string().contains("waived in the source (MEDC-1017)"));
+    assert!(
+        skips.to_string().contains("CKV_AWS_17")
+            && skips.to_string().contains("waived in the source at line 3 (MEDC-1017)")
+    );
 }
 
 #[test]

@@ -48,7 +48,7 @@ pub fn check(ast: &ast::Program, schema: &Schema, source: &str) -> (Program, Vec
     constraints::check(&program, schema, source, &mut findings);
     rules::check(&program, &mut findings);
     limits::check(&program, &mut findings);
-    waivers::apply(&mut program, findings, &mut diagnostics);
+    waivers::apply(&mut program, findings, source, &mut diagnostics);
     // Whether something is used is a judgement on a valid program: a setting
     // rejected above would make what it names look unused.
     if crate::diagnostics::has_errors(&diagnostics) {

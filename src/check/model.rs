@@ -188,6 +188,9 @@ pub struct WaivedFinding {
     pub reason: String,
     /// The component concerned, or None for the whole pipeline.
     pub component: Option<String>,
+    /// The source line of the waiver (or of `lifecycle disposable`), which
+    /// the external checkers' suppressions cite.
+    pub line: usize,
 }
 
 #[derive(Clone, Debug)]

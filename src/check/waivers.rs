@@ -6,12 +6,13 @@
 use super::model::{Program, Scope, WaivedFinding};
 use super::Finding;
 use crate::diagnostics::{codes, Diagnostic, Label, Severity, Waived};
+use crate::span::Span;
 use std::collections::HashMap;
 
 /// The shortest reason accepted: about a sentence.
 pub const MIN_REASON: usize = 20;
 
-pub fn apply(program: &mut Program, findings: Vec<Finding>, diagnostics: &mut Vec<Diagnostic>) {
+pub fn apply(program: &mut Program, findings: Vec<Finding>, source: &str, diagnostics: &mut Vec<Diagnostic>) {
     let mut used = vec![false; program.waivers.len()];
     // The first waiver of each code in each scope, so that matching a
     // finding is a lookup rather than a scan of every waiver.
@@ -47,6 +48,7 @@ pub fn apply(program: &mut Program, findings: Vec<Finding>, diagnostics: &mut Ve
             code,
             reason: waiver.reason.clone(),
             component: finding.component.clone(),
+            line: line_of(source, waiver.span),
         });
         let mut diagnostic = finding.diagnostic.with_severity(Severity::Note);
         diagnostic.message = format!("{} (waived)", diagnostic.message);
@@ -54,7 +56,7 @@ pub fn apply(program: &mut Program, findings: Vec<Finding>, diagnostics: &mut Ve
         diagnostic.waived = Some(Box::new(Waived { reason: waiver.reason.clone(), span: waiver.span }));
         diagnostics.push(diagnostic.with_label(Label::new(waiver.span, "waived here")));
     }
-    program.waived.extend(super::rules::disposable::standing_waiver(program));
+    program.waived.extend(super::rules::disposable::standing_waiver(program, source));
     for (waiver, used) in program.waivers.iter().zip(used) {
         if !used {
             diagnostics.push(Diagnostic::new(
@@ -65,4 +67,10 @@ pub fn apply(program: &mut Program, findings: Vec<Finding>, diagnostics: &mut Ve
             ));
         }
     }
+}
+
+/// The 1-based line a span starts on.
+pub(crate) fn line_of(source: &str, span: Span) -> usize {
+    let end = span.start.min(source.len());
+    source.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }

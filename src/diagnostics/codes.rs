@@ -31,8 +31,45 @@ pub struct Code {
     pub waivable: bool,
     /// What the rule governs, in a few words (compliance rules only).
     pub governs: &'static str,
+    /// The findings of external checkers this rule answers for: a waiver of
+    /// the rule suppresses them, with its reason, on the resources it concerns.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub external: &'static [ExternalCheck],
     #[serde(skip)]
     pub explanation: &'static str,
+}
+
+/// The external checkers that run on CloudFormation templates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Checker {
+    /// checkov; suppressed through `Metadata.checkov.skip`.
+    Checkov,
+    /// AWS CloudFormation Guard with the AWS Guard Rules Registry's HIPAA
+    /// Security rule set; suppressed through `Metadata.guard.SuppressedRules`.
+    CfnGuard,
+    /// cdk-nag's `HIPAA.Security` pack; suppressed through
+    /// `Metadata.cdk_nag.rules_to_suppress`.
+    CdkNag,
+}
+
+/// Checks of one external checker on one resource type.
+#[derive(Debug, PartialEq, Eq, Serialize)]
+pub struct ExternalCheck {
+    pub checker: Checker,
+    pub resource: &'static str,
+    pub ids: &'static [&'static str],
+}
+
+/// `checkov("AWS::KMS::Key", ["CKV_AWS_7"])`: the table rows of a rule's
+/// `external` list.
+macro_rules! external {
+    ($($checker:ident($resource:literal, [$($id:literal),+ $(,)?])),* $(,)?) => {
+        &[$(ExternalCheck { checker: external!(@$checker), resource: $resource, ids: &[$($id),+] }),*]
+    };
+    (@checkov) => { Checker::Checkov };
+    (@guard) => { Checker::CfnGuard };
+    (@cdk_nag) => { Checker::CdkNag };
 }
 
 macro_rules! language_code {
@@ -45,6 +82,7 @@ macro_rules! language_code {
             citations: &[],
             waivable: false,
             governs: "",
+            external: &[],
             explanation: $explanation,
         };
     };
@@ -52,7 +90,8 @@ macro_rules! language_code {
 
 macro_rules! rule {
     ($name:ident, $code:literal, $severity:ident, waivable: $waivable:literal, $title:literal,
-     cites: [$($cite:literal),+], governs: $governs:literal, $explanation:literal) => {
+     cites: [$($cite:literal),+], governs: $governs:literal,
+     $(external: [$($external:tt)*],)? $explanation:literal) => {
         pub static $name: Code = Code {
             code: $code,
             title: $title,
@@ -61,6 +100,7 @@ macro_rules! rule {
             citations: &[$($cite),+],
             waivable: $waivable,
             governs: $governs,
+            external: external!($($($external)*)?),
             explanation: $explanation,
         };
     };
@@ -623,6 +663,26 @@ rule!(ENCRYPTION_AT_REST, "MEDC-1001", Error, waivable: true,
 "encryption at rest with the pipeline's customer-managed key",
 cites: ["45 CFR 164.312(a)(2)(iv)", "45 CFR 164.312(e)(2)(ii)"],
 governs: "database, file system, cache, stream, bucket, log groups, topic, backup vault",
+external: [
+    checkov("AWS::RDS::DBCluster", ["CKV_AWS_96"]),
+    guard("AWS::RDS::DBCluster", ["RDS_STORAGE_ENCRYPTED"]),
+    cdk_nag("AWS::RDS::DBCluster", ["HIPAA.Security-RDSStorageEncrypted"]),
+    checkov("AWS::EFS::FileSystem", ["CKV_AWS_42"]),
+    guard("AWS::EFS::FileSystem", ["EFS_ENCRYPTED_CHECK"]),
+    cdk_nag("AWS::EFS::FileSystem", ["HIPAA.Security-EFSEncrypted"]),
+    checkov("AWS::ElastiCache::ReplicationGroup", ["CKV_AWS_29"]),
+    checkov("AWS::Kinesis::Stream", ["CKV_AWS_43"]),
+    checkov("AWS::S3::Bucket", ["CKV_AWS_19"]),
+    guard("AWS::S3::Bucket", ["S3_DEFAULT_ENCRYPTION_KMS", "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED"]),
+    cdk_nag("AWS::S3::Bucket", ["HIPAA.Security-S3DefaultEncryptionKMS"]),
+    checkov("AWS::Logs::LogGroup", ["CKV_AWS_158"]),
+    guard("AWS::Logs::LogGroup", ["CLOUDWATCH_LOG_GROUP_ENCRYPTED"]),
+    cdk_nag("AWS::Logs::LogGroup", ["HIPAA.Security-CloudWatchLogGroupEncrypted"]),
+    checkov("AWS::SNS::Topic", ["CKV_AWS_26"]),
+    guard("AWS::SNS::Topic", ["SNS_ENCRYPTED_KMS"]),
+    cdk_nag("AWS::SNS::Topic", ["HIPAA.Security-SNSEncryptedKMS"]),
+    checkov("AWS::Backup::BackupVault", ["CKV_AWS_166"]),
+],
 "Every place that stores data — Aurora, EFS, ElastiCache, Kinesis, S3, CloudWatch
 log groups, the SNS topic and the backup vault — is encrypted with the
 pipeline's customer-managed KMS key. A customer-managed key (unlike an
@@ -636,6 +696,7 @@ rule!(KEY_ROTATION, "MEDC-1002", Error, waivable: true,
 "automatic key rotation",
 cites: ["45 CFR 164.312(a)(2)(iv)"],
 governs: "key",
+external: [checkov("AWS::KMS::Key", ["CKV_AWS_7"])],
 "Customer-managed KMS keys rotate their key material every year, so that a
 leaked key version exposes a bounded amount of data. `rotation off` is this
 error.");
@@ -644,6 +705,10 @@ rule!(TRANSIT_ENCRYPTION, "MEDC-1003", Error, waivable: true,
 "encryption in transit everywhere",
 cites: ["45 CFR 164.312(e)(1)", "45 CFR 164.312(e)(2)(ii)"],
 governs: "database TLS, cache TLS, file system TLS, bucket TLS, API TLS policy",
+external: [
+    checkov("AWS::ElastiCache::ReplicationGroup", ["CKV_AWS_30", "CKV_AWS_31"]),
+    checkov("AWS::ECS::TaskDefinition", ["CKV_AWS_97"]),
+],
 "PHI never crosses a network in clear text. Aurora forces TLS (`rds.force_ssl`),
 ElastiCache requires transit encryption, the EFS file-system policy denies
 non-TLS mounts, the S3 bucket policy denies requests without TLS, and the API
@@ -663,6 +728,7 @@ rule!(ROUTE_AUTHORIZATION, "MEDC-1005", Error, waivable: true,
 "every API route requires authorization",
 cites: ["45 CFR 164.312(d)", "45 CFR 164.312(a)(1)"],
 governs: "api routes",
+external: [checkov("AWS::ApiGateway::Method", ["CKV_AWS_59"])],
 "Mutual TLS proves which client connects; authorization decides what it may
 do. Every method of the API requires AWS IAM (SigV4) authorization, so a
 client needs both a trusted certificate and credentials allowed to invoke the
@@ -714,16 +780,38 @@ backups at least 7 days, ElastiCache snapshots at least 15 days. A shorter
 rule!(BACKUP_PLAN, "MEDC-1011", Error, waivable: true,
 "an AWS Backup plan covers database and file system",
 cites: ["45 CFR 164.308(a)(7)(ii)(A)"],
-governs: "backup, database, file system",
+governs: "backup, database, file system, bucket",
+external: [
+    guard("AWS::S3::Bucket", ["S3_BUCKET_REPLICATION_ENABLED"]),
+    cdk_nag("AWS::S3::Bucket", ["HIPAA.Security-S3BucketReplicationEnabled"]),
+    cdk_nag("AWS::RDS::DBCluster", ["HIPAA.Security-RDSInBackupPlan"]),
+    cdk_nag("AWS::EFS::FileSystem", ["HIPAA.Security-EFSInBackupPlan"]),
+],
 "An AWS Backup plan, with its vault encrypted by the pipeline's key, takes
-recovery points of the Aurora cluster and the EFS file system that are
-independent of the services' own retention. `backup < plan off >`, or a
-backup retention shorter than the minimum, is this error.");
+recovery points of the Aurora cluster, the EFS file system and every bucket
+(the results and the access logs) that are independent of the services' own
+retention. `backup < plan off >`, `backup off` on a bucket, or a backup
+retention shorter than the minimum, is this error.
+
+Buckets are backed up, not replicated. The checkers' replication rules
+(cfn-guard S3_BUCKET_REPLICATION_ENABLED, cdk-nag S3BucketReplicationEnabled)
+ask for a copy of every object elsewhere; cross-region replication would carry
+PHI out of the jurisdiction's region (MEDC-1020), and same-region replication
+only repeats S3's own storage across the region's zones. AWS Backup's recovery
+points of every object version, in the pipeline's encrypted vault in the same
+region, are the exact retrievable copies 45 CFR 164.308(a)(7)(ii)(A) asks for,
+and the template suppresses the replication rules on each bucket with that
+reason.");
 
 rule!(DELETION_PROTECTION, "MEDC-1012", Error, waivable: true,
 "deletion protection on stateful resources",
 cites: ["45 CFR 164.308(a)(7)(ii)(A)", "45 CFR 164.312(c)(1)"],
 governs: "database, load balancer, stateful resources",
+external: [
+    guard("AWS::ElasticLoadBalancingV2::LoadBalancer", ["ELB_DELETION_PROTECTION_ENABLED"]),
+    cdk_nag("AWS::ElasticLoadBalancingV2::LoadBalancer", ["HIPAA.Security-ELBDeletionProtectionEnabled"]),
+    cdk_nag("AWS::RDS::DBCluster", ["HIPAA.Security-RDSInstanceDeletionProtectionEnabled"]),
+],
 "Stateful resources are protected against deletion, so that a stack update or
 a mistaken delete cannot destroy PHI. A pipeline declared
 `lifecycle disposable` (a CI stack that must be created and deleted) relaxes
@@ -734,6 +822,16 @@ rule!(AUDIT_LOGGING, "MEDC-1013", Error, waivable: true,
 "audit logging on",
 cites: ["45 CFR 164.312(b)"],
 governs: "database log export, API logs, flow logs, container logs, bucket access logs, cache slow logs",
+external: [
+    cdk_nag("AWS::EC2::VPC", ["HIPAA.Security-VPCFlowLogsEnabled"]),
+    checkov("AWS::S3::Bucket", ["CKV_AWS_18"]),
+    guard("AWS::S3::Bucket", ["S3_BUCKET_LOGGING_ENABLED"]),
+    cdk_nag("AWS::S3::Bucket", ["HIPAA.Security-S3BucketLoggingEnabled"]),
+    checkov("AWS::ApiGateway::Stage", ["CKV_AWS_76"]),
+    guard("AWS::ApiGateway::Stage", ["API_GW_EXECUTION_LOGGING_ENABLED"]),
+    cdk_nag("AWS::ApiGateway::Stage", ["HIPAA.Security-APIGWExecutionLoggingEnabled"]),
+    cdk_nag("AWS::RDS::DBCluster", ["HIPAA.Security-RDSLoggingEnabled"]),
+],
 "Audit controls record activity in every system that holds PHI: the database
 exports its `postgresql` log, the API writes access and execution logs, the
 VPC writes flow logs, containers log to CloudWatch, the bucket writes server
@@ -762,6 +860,7 @@ rule!(LEAST_PRIVILEGE, "MEDC-1016", Error, waivable: true,
 "least-privilege access",
 cites: ["45 CFR 164.308(a)(4)(ii)(B)", "45 CFR 164.312(a)(1)"],
 governs: "service grants",
+external: [cdk_nag("AWS::IAM::ManagedPolicy", ["HIPAA.Security-IAMPolicyNoStatementsWithFullAccess"])],
 "A service's IAM permissions are derived from what it declares it uses
 (`connects`, `reads`, `writes`, `mount`), each scoped to that component's ARN.
 A raw `grant` is allowed for what the language cannot express, but a wildcard
@@ -771,6 +870,11 @@ rule!(NO_PUBLIC_EXPOSURE, "MEDC-1017", Error, waivable: true,
 "nothing publicly reachable",
 cites: ["45 CFR 164.308(a)(3)(i)", "45 CFR 164.312(e)(1)"],
 governs: "database, cache, bucket, service, network",
+external: [
+    checkov("AWS::RDS::DBInstance", ["CKV_AWS_17"]),
+    guard("AWS::RDS::DBInstance", ["RDS_INSTANCE_PUBLIC_ACCESS_CHECK"]),
+    cdk_nag("AWS::RDS::DBInstance", ["HIPAA.Security-RDSInstancePublicAccess"]),
+],
 "No component that handles PHI is reachable from the internet: no public IPs
 on tasks, no publicly accessible database or cache, no public bucket, and no
 public subnets unless internet egress is declared. `public on` is this error.");
@@ -779,6 +883,10 @@ rule!(INTERNET_EGRESS, "MEDC-1018", Warning, waivable: true,
 "internet egress declared",
 cites: ["45 CFR 164.312(e)(1)"],
 governs: "network egress",
+external: [
+    guard("AWS::EC2::Route", ["NO_UNRESTRICTED_ROUTE_TO_IGW"]),
+    cdk_nag("AWS::EC2::Route", ["HIPAA.Security-VPCNoUnrestrictedRouteToIGW"]),
+],
 "By default the network has no internet gateway at all: AWS services are
 reached through VPC endpoints. `egress nat` adds public subnets, an internet
 gateway and NAT gateways, which lets any process in the private subnets send
@@ -800,7 +908,10 @@ cites: ["LGPD (Lei 13.709/2018) art. 33", "45 CFR 164.308(a)(1)(ii)(B)"],
 governs: "pipeline region",
 "Health data of Brazilian patients stays in Brazil: with `jurisdiction brazil`
 (the default) the pipeline deploys to `sa-east-1` only, and the template
-refuses to deploy to any other region. Another region is this error.");
+refuses to deploy to any other region. Another region is this error.
+
+Nothing copies data out of the region either: buckets are backed up in the
+region by AWS Backup, never replicated to another one (`medc explain MEDC-1011`).");
 
 rule!(ALARM_NOTIFICATION, "MEDC-1021", Error, waivable: true,
 "every alarm notifies someone",

@@ -8,7 +8,7 @@
 use super::network;
 use super::template::{get_att, reference, sub, Resource};
 use super::view::{Api, Authorization, ExecutionLogs, TlsPolicy, Views};
-use super::{bucket, logical_id, service, Lowering, Suppression};
+use super::{bucket, logical_id, service, Lowering, Suppression, Text};
 use crate::check::model::Component;
 use crate::InternalError;
 use serde_json::{json, Value};
@@ -46,6 +46,10 @@ pub fn domain_id(api: &Component) -> String {
     logical_id(&api.name, "DomainName")
 }
 
+/// An ACM certificate's ARN, in any partition (the pattern of cfn-guard's
+/// `ELBV2_ACM_CERTIFICATE_REQUIRED`, anchored).
+const ACM_CERTIFICATE_ARN: &str = r"^arn:aws[a-z0-9-]*:acm:[a-z0-9-]+:\d{12}:certificate/[\w-]{1,64}$";
+
 /// The listener port for the `index`th service an api reaches.
 fn listener_port(index: usize) -> u64 {
     443 + index as u64 * 1000
@@ -58,6 +62,17 @@ pub fn lower(lowering: &mut Lowering<'_>, view: &Api<'_>) -> Result<(), Internal
     let domain = lowering.string_or_parameter(view.domain, "custom domain name of the API");
     let certificate = lowering
         .string_or_parameter(view.certificate, "ACM certificate ARN for the API's custom domain, in this region");
+    // A certificate given as a parameter admits only an ACM certificate ARN.
+    let certificate_parameter = match view.certificate {
+        Text::Param(name) => Some(name),
+        Text::Literal(_) => None,
+    };
+    if let Some(name) = certificate_parameter {
+        if let Some(parameter) = lowering.template.parameters.get_mut(name) {
+            parameter.allowed_pattern = Some(ACM_CERTIFICATE_ARN.into());
+            parameter.constraint_description = Some("the ARN of an ACM certificate in this region".into());
+        }
+    }
 
     // The internal network load balancer and one TLS listener per service.
     let balancer = load_balancer_id(api);
@@ -130,6 +145,16 @@ pub fn lower(lowering: &mut Lowering<'_>, view: &Api<'_>) -> Result<(), Internal
                 }),
             ),
         );
+        if certificate_parameter.is_some() {
+            lowering.suppress(
+                &listener_id(api, target),
+                Suppression {
+                    reason: "the listener's certificate is a parameter whose AllowedPattern admits only the ARN of an ACM certificate; the rule compares literal ARNs and cannot follow a Ref to a parameter",
+                    guard: &["ELBV2_ACM_CERTIFICATE_REQUIRED"],
+                    ..Suppression::default()
+                },
+            );
+        }
         let service_group = service::security_group_id(target);
         network::allow(
             lowering,

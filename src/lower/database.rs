@@ -65,6 +65,14 @@ pub fn lower(lowering: &mut Lowering<'_>, database: &Database<'_>) {
             }),
         ),
     );
+    lowering.suppress(
+        &id("ParameterGroup"),
+        Suppression {
+            reason: "a cluster parameter group holds engine settings, not data, so it has no storage to encrypt; the rule's unanchored type pattern /AWS::RDS::DBCluster/ also matches AWS::RDS::DBClusterParameterGroup. The cluster itself is encrypted with the pipeline's key",
+            guard: &["RDS_STORAGE_ENCRYPTED"],
+            ..Suppression::default()
+        },
+    );
     let cluster = cluster_id(db);
     // RDS would create the export's log group unencrypted and kept forever;
     // creating it first gives it the key and the retention.

@@ -15,6 +15,7 @@ mod outputs;
 mod service;
 mod storage;
 mod stream;
+mod suppress;
 pub mod template;
 pub mod view;
 
@@ -22,6 +23,8 @@ use crate::check::model::{Component, Program};
 use crate::naming;
 use crate::{InternalError, ValidProgram};
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
+pub use suppress::Suppression;
 use template::{get_att, reference, sub, Parameter, Policy, Resource, Template};
 use view::{Lifecycle, Secret, Text, Typed, Views};
 
@@ -81,6 +84,7 @@ pub fn lower(valid: ValidProgram<'_>) -> Result<Template, InternalError> {
     }
     lowering.owned_by(None);
     outputs::lower(&mut lowering);
+    suppress::record_waivers(&mut lowering.template, program, &lowering.owners);
     Ok(lowering.template)
 }
 
@@ -94,6 +98,8 @@ pub struct Lowering<'p> {
     /// The component whose resources are being added, recorded in each
     /// (`medc show`, the evidence report); none for pipeline-wide ones.
     owner: Option<String>,
+    /// The components whose waivers concern each resource, by logical id.
+    owners: BTreeMap<String, Vec<String>>,
 }
 
 impl<'p> Lowering<'p> {
@@ -108,6 +114,7 @@ impl<'p> Lowering<'p> {
             template: Template { format_version: "2010-09-09", description, ..Template::default() },
             tag_list: Value::Null,
             owner: None,
+            owners: BTreeMap::new(),
         };
         if let Text::Param(owner) = views.pipeline.owner {
             lowering.parameter(owner, "who answers for the pipeline (the `owner` tag)");
@@ -156,6 +163,7 @@ impl<'p> Lowering<'p> {
                     "Title": w.code.title,
                     "Citations": w.code.citations,
                     "Scope": w.component.clone().unwrap_or_else(|| "pipeline".into()),
+                    "Line": w.line,
                     "Reason": w.reason,
                 })
             })
@@ -291,86 +299,20 @@ impl<'p> Lowering<'p> {
         self.add(logical_id, resource);
     }
 
-    /// Records the waivers that concern a component in a resource's
-    /// metadata, and the matching skip comments for external checkers.
+    /// Marks a resource as made for a component, so that the waivers that
+    /// concern the component are recorded on it (see [`suppress`]).
     pub fn record_waivers(&mut self, logical_id: &str, component: &Component) {
-        let waived: Vec<Value> = self
-            .program
-            .waived
-            .iter()
-            .filter(|w| w.component.as_deref() == Some(component.name.as_str()))
-            .map(|w| json!({ "Rule": w.code.code, "Reason": w.reason }))
-            .collect();
-        if waived.is_empty() {
-            return;
-        }
-        let Some(resource) = self.template.resources.get_mut(logical_id) else { return };
-        resource.metadata.insert("medc".into(), json!({ "Waivers": waived }));
-        // The external checkers' findings a waiver accounts for, skipped with
-        // the waiver's own reason.
-        for finding in self.program.waived.iter().filter(|w| w.component.as_deref() == Some(component.name.as_str())) {
-            for (code, kind, checks) in CHECKOV_BY_RULE {
-                if *code == finding.code.code && *kind == resource.kind {
-                    for check in *checks {
-                        let comment = format!("waived in the source ({code}): {}", finding.reason);
-                        push(&mut resource.metadata, &["checkov", "skip"], json!({ "id": check, "comment": comment }));
-                    }
-                }
-            }
+        let owners = self.owners.entry(logical_id.to_string()).or_default();
+        if !owners.contains(&component.name) {
+            owners.push(component.name.clone());
         }
     }
 
     /// Suppresses an external checker's finding on a resource, with the
     /// reason written out (never a silent suppression).
     pub fn suppress(&mut self, logical_id: &str, suppression: Suppression) {
-        let Some(resource) = self.template.resources.get_mut(logical_id) else { return };
-        let reason = suppression.reason;
-        for id in suppression.checkov {
-            push(&mut resource.metadata, &["checkov", "skip"], json!({ "id": id, "comment": reason }));
-        }
-        for id in suppression.guard {
-            push(&mut resource.metadata, &["guard", "SuppressedRules"], json!(id));
-        }
-        for id in suppression.cdk_nag {
-            push(&mut resource.metadata, &["cdk_nag", "rules_to_suppress"], json!({ "id": id, "reason": reason }));
-        }
-        for id in suppression.cfn_lint {
-            push(&mut resource.metadata, &["cfn-lint", "config", "ignore_checks"], json!(id));
-        }
-    }
-}
-
-/// The checkov checks that report what a waived medc rule lets through, by
-/// resource type: a waiver in the source skips them, with its reason.
-const CHECKOV_BY_RULE: &[(&str, &str, &[&str])] = &[
-    ("MEDC-1002", "AWS::KMS::Key", &["CKV_AWS_7"]),
-    ("MEDC-1003", "AWS::ElastiCache::ReplicationGroup", &["CKV_AWS_30", "CKV_AWS_31"]),
-    ("MEDC-1005", "AWS::ApiGateway::Method", &["CKV_AWS_59"]),
-    ("MEDC-1017", "AWS::RDS::DBInstance", &["CKV_AWS_17"]),
-];
-
-/// An external checker's findings that do not apply to a resource, and why.
-#[derive(Default)]
-pub struct Suppression {
-    pub reason: &'static str,
-    pub checkov: &'static [&'static str],
-    pub guard: &'static [&'static str],
-    pub cdk_nag: &'static [&'static str],
-    pub cfn_lint: &'static [&'static str],
-}
-
-/// Appends to the array at `path` in a metadata map, creating it on the way.
-fn push(metadata: &mut serde_json::Map<String, Value>, path: &[&str], item: Value) {
-    let Some((last, parents)) = path.split_last() else { return };
-    let mut map = metadata;
-    for key in parents {
-        let entry = map.entry(key.to_string()).or_insert_with(|| json!({}));
-        let Value::Object(next) = entry else { return };
-        map = next;
-    }
-    if let Value::Array(items) = map.entry(last.to_string()).or_insert_with(|| json!([])) {
-        if !items.contains(&item) {
-            items.push(item);
+        if let Some(resource) = self.template.resources.get_mut(logical_id) {
+            suppress::apply(resource, &suppression);
         }
     }
 }

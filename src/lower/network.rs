@@ -6,6 +6,7 @@
 use super::template::{availability_zone, get_att, reference, sub, Fn, Resource};
 use super::view::{Egress, Network, Typed};
 use super::Lowering;
+use crate::check::model::Component;
 use serde_json::{json, Value};
 
 pub const VPC: &str = "Vpc";
@@ -83,7 +84,7 @@ pub fn lower(lowering: &mut Lowering<'_>, view: &Network<'_>) {
     );
     interface_endpoints(lowering);
     match view.egress {
-        Egress::Nat => nat(lowering, zones),
+        Egress::Nat => nat(lowering, view.component, zones),
         Egress::None => {}
     }
     if view.flow_logs {
@@ -147,7 +148,7 @@ fn interface_endpoints(lowering: &mut Lowering<'_>) {
 
 /// Declared internet egress: public subnets, an internet gateway and a NAT
 /// gateway per zone, each private subnet routing through its zone's NAT.
-fn nat(lowering: &mut Lowering<'_>, zones: u32) {
+fn nat(lowering: &mut Lowering<'_>, network: &Component, zones: u32) {
     lowering.add("InternetGateway", Resource::new("AWS::EC2::InternetGateway", json!({})));
     lowering.add(
         "InternetGatewayAttachment",
@@ -169,6 +170,7 @@ fn nat(lowering: &mut Lowering<'_>, zones: u32) {
         )
         .depends_on("InternetGatewayAttachment"),
     );
+    lowering.record_waivers("PublicDefaultRoute", network);
     for zone in 1..=zones {
         let subnet = format!("PublicSubnet{zone}");
         lowering.add(

@@ -578,4 +578,5 @@ fn task_policy(lowering: &mut Lowering<'_>, view: &Service<'_>, role: &str, wiri
             }),
         ),
     );
+    lowering.record_waivers(&logical_id(&service.name, "TaskPolicy"), service);
 }

@@ -471,6 +471,8 @@ pub struct Bucket<'p> {
     pub tls: bool,
     pub public: bool,
     pub access_logs: bool,
+    /// Covered by the backup plan (replication is never used).
+    pub backup: bool,
     pub transition_ia: Duration,
     pub noncurrent_expiry: Duration,
 }
@@ -484,6 +486,7 @@ impl<'p> Bucket<'p> {
             tls: r.switch("tls")?,
             public: r.switch("public")?,
             access_logs: r.switch("access_logs")?,
+            backup: r.switch("backup")?,
             transition_ia: r.duration("transition_ia")?,
             noncurrent_expiry: r.duration("noncurrent_expiry")?,
         })
@@ -978,6 +981,10 @@ impl<'p> Views<'p> {
 
     pub fn databases(&self) -> impl Iterator<Item = &Database<'p>> {
         self.components.iter().filter_map(|t| if let Typed::Database(v) = t { Some(v) } else { None })
+    }
+
+    pub fn buckets(&self) -> impl Iterator<Item = &Bucket<'p>> {
+        self.components.iter().filter_map(|t| if let Typed::Bucket(v) = t { Some(v) } else { None })
     }
 
     pub fn storages(&self) -> impl Iterator<Item = &Storage<'p>> {

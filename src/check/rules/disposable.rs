@@ -10,6 +10,7 @@ use super::{Rule, When};
 use crate::check::model::{Origin, Program, WaivedFinding};
 use crate::check::Finding;
 use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::span::Span;
 
 pub static RULE: Rule = Rule {
     code: &codes::DISPOSABLE_STACK,
@@ -22,10 +23,7 @@ fn check(program: &Program, findings: &mut Vec<Finding>) {
     if !program.disposable() {
         return;
     }
-    let span = match program.settings.get("lifecycle").map(|s| s.origin) {
-        Some(Origin::User(span)) => span,
-        _ => program.name.span,
-    };
+    let span = declared_at(program);
     findings.push(Finding {
         component: None,
         diagnostic: Diagnostic::new(
@@ -37,9 +35,19 @@ fn check(program: &Program, findings: &mut Vec<Finding>) {
     });
 }
 
-/// The waiver of deletion protection that a disposable pipeline stands for.
-pub fn standing_waiver(program: &Program) -> Option<WaivedFinding> {
+/// Where the pipeline is declared disposable: its `lifecycle` line.
+fn declared_at(program: &Program) -> Span {
+    match program.settings.get("lifecycle").map(|s| s.origin) {
+        Some(Origin::User(span)) => span,
+        _ => program.name.span,
+    }
+}
+
+/// The waiver of deletion protection that a disposable pipeline stands for,
+/// citing the line that declares it.
+pub fn standing_waiver(program: &Program, source: &str) -> Option<WaivedFinding> {
     program.disposable().then(|| WaivedFinding {
+        line: crate::check::waivers::line_of(source, declared_at(program)),
         code: &codes::DELETION_PROTECTION,
         reason: "the pipeline is declared `lifecycle disposable`: a CI stack that is created and deleted, holding no real PHI".into(),
         component: None,
