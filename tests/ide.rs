@@ -99,6 +99,12 @@ fn hover_tells_where_a_value_comes_from() {
     assert!(component.contains("From the standard library:") && component.contains("`tls on`"), "{component}");
     let (setting, _) = ide::hover(&analyzed, after(EXAMPLE, "snapshots 1")).unwrap();
     assert!(setting.contains("value: `15d`, written here") && setting.contains("MEDC-1010"), "{setting}");
+    // Resources are attributed by the lowering, also for the unnamed kinds.
+    let (key, _) = ide::hover(&analyzed, after(EXAMPLE, "  ke")).unwrap();
+    assert!(key.contains("`PipelineKey`: AWS::KMS::Key"), "{key}");
+    let (network, _) = ide::hover(&analyzed, after(EXAMPLE, "  netw")).unwrap();
+    assert!(network.contains("AWS::EC2::VPC") && !network.contains("AWS::RDS"), "{network}");
+    insta::assert_snapshot!("hover_database", component);
     // With an error, the component's hover is its kind's doc alone.
     let broken = EXAMPLE.replace("backup 7d", "backup 1d");
     let (component, _) = ide::hover(&ide::analyze(&broken), after(&broken, "  databa")).unwrap();
@@ -121,10 +127,18 @@ fn definitions_references_and_rename() {
     assert!(ide::rename(&analyzed, use_site, "db_admin").is_err());
     assert!(ide::rename(&analyzed, use_site, "Queue Auth").is_err());
     assert!(ide::prepare_rename(&analyzed, after(EXAMPLE, "  netw")).is_err());
-    // A parameter: every use of it.
+    // A parameter: every use of it, renamed together.
     let param = after(EXAMPLE, "param Certifi");
     assert_eq!(ide::references(&analyzed, param).len(), 1);
     assert!(ide::definition(&analyzed, param).is_some());
+    let text = EXAMPLE.replace("notify param AlarmEmail", "notify param CertificateArn");
+    let analyzed = ide::analyze(&text);
+    let param = after(&text, "param Certifi");
+    assert_eq!(ide::references(&analyzed, param).len(), 2);
+    let renamed = apply(&text, &ide::rename(&analyzed, param, "ApiCertificate").unwrap());
+    assert_eq!(renamed.matches("param ApiCertificate").count(), 2, "{renamed}");
+    assert!(ide::rename(&analyzed, param, "api-certificate").is_err());
+    assert!(ide::rename(&analyzed, param, "EnvironmentSuffix").is_err());
 }
 
 #[test]

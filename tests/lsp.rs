@@ -333,12 +333,53 @@ mod properties {
             }
         }
 
+        fn diagnostics(&self) -> Vec<Value> {
+            loop {
+                if let Message::Notification(n) = self.client.receiver.recv().expect("the server is running") {
+                    if n.method == "textDocument/publishDiagnostics" {
+                        return n.params["diagnostics"].as_array().unwrap().clone();
+                    }
+                }
+            }
+        }
+
         fn stop(mut self) {
             self.request("shutdown", Value::Null).unwrap();
             self.notify("exit", Value::Null);
             let server = self.server.take().unwrap();
             assert_eq!(server.join().unwrap(), Ok(()));
         }
+    }
+
+    /// Unused components and waivers are tagged unnecessary; a secondary
+    /// label becomes related information at its own place.
+    #[test]
+    fn diagnostics_carry_tags_and_related_places() {
+        let unused = "pipeline p <\n  secret spare < existing \"p/spare\" >\n  \
+                      waive MEDC-1007 \"no component here needs a second zone\"\n>\n";
+        let session = Session::start();
+        session.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": URI, "languageId": "medimg", "version": 1, "text": unused } }),
+        );
+        let diagnostics = session.diagnostics();
+        let tags: Vec<(&Value, &Value)> = diagnostics.iter().map(|d| (&d["code"], &d["tags"])).collect();
+        assert_eq!(tags, [(&json!("MEDC-0107"), &json!([1])), (&json!("MEDC-0302"), &json!([1]))]);
+
+        let duplicate = "pipeline p <\n  bucket s3 logs < >\n  bucket s3 logs < >\n>\n";
+        session.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": URI, "version": 2 }, "contentChanges": [{ "text": duplicate }] }),
+        );
+        let diagnostics = session.diagnostics();
+        let duplicate = diagnostics.iter().find(|d| d["code"] == "MEDC-0105").expect("the duplicate name");
+        assert_eq!(duplicate["range"]["start"], json!({ "line": 2, "character": 2 }));
+        assert!(duplicate.get("tags").is_none());
+        let related = &duplicate["relatedInformation"][0];
+        assert_eq!(related["message"], "first declared here");
+        assert_eq!(related["location"]["uri"], URI);
+        assert_eq!(related["location"]["range"]["start"], json!({ "line": 1, "character": 2 }));
+        session.stop();
     }
 
     fn fragment() -> impl Strategy<Value = String> {

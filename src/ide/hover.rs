@@ -160,8 +160,8 @@ fn component_text(analysis: &Analyzed, component: &Component<'_>) -> String {
     if let Some(engine) = component.engine {
         let _ = write!(text, " {}", engine.name);
     }
-    if component.name_ident().span != component.kind_word.span {
-        let _ = write!(text, " `{}`", component.name());
+    if let Some(name) = component.name {
+        let _ = write!(text, " `{}`", name.name);
     }
     let _ = write!(text, "\n\n{}", kind.doc);
     // The resources come from the real lowering, which needs a valid program.
@@ -184,14 +184,10 @@ fn component_text(analysis: &Analyzed, component: &Component<'_>) -> String {
     let Ok(template) = crate::lower::lower(valid) else {
         return text;
     };
-    let prefix = crate::lower::logical_id(component.name(), "");
     let resources: Vec<String> = template
         .resources
         .iter()
-        .filter(|(id, _)| {
-            id.strip_prefix(prefix.as_str())
-                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase() || c.is_ascii_digit()))
-        })
+        .filter(|(_, resource)| resource.owner.as_deref() == Some(component.name()))
         .map(|(id, resource)| format!("- `{id}`: {}", resource.kind))
         .collect();
     if !resources.is_empty() {

@@ -53,28 +53,50 @@ pub fn references(analysis: &Analyzed, offset: usize) -> Vec<Span> {
     spans
 }
 
-/// The span a rename at `offset` would change, if a component is there.
+/// The span a rename at `offset` would change: a component's name or a
+/// parameter's.
 pub fn prepare_rename(analysis: &Analyzed, offset: usize) -> Result<Span, String> {
     let outline = analysis.outline().ok_or("the file does not parse far enough to rename")?;
-    let Some(Target::Component(component)) = target(&outline, offset) else {
-        return Err("only a component can be renamed".to_string());
-    };
-    if component.name.is_none() && component.engine.is_none() {
-        return Err(format!("a pipeline has one `{}`, which has no name to change", component.kind.name));
-    }
-    match outline.find_at(offset) {
-        Found::Reference(ident) => Ok(ident.span),
-        _ => Ok(component.name_ident().span),
+    match (target(&outline, offset), outline.find_at(offset)) {
+        (Some(Target::Component(component)), _) if component.name.is_none() && component.engine.is_none() => {
+            Err(format!("a pipeline has one `{}`, which has no name to change", component.kind.name))
+        }
+        (Some(_), Found::Reference(ident)) => Ok(ident.span),
+        (Some(_), Found::Param(param)) => Ok(param.name.span),
+        (Some(Target::Component(component)), _) => Ok(component.name_ident().span),
+        _ => Err("only a component or a `param` can be renamed".to_string()),
     }
 }
 
-/// The edits that rename the component at `offset` and every use of it.
+/// The edits that rename the component or parameter at `offset`, and every
+/// use of it.
 pub fn rename(analysis: &Analyzed, offset: usize, new_name: &str) -> Result<Vec<Edit>, String> {
     prepare_rename(analysis, offset)?;
     let outline = analysis.outline().ok_or("the file does not parse far enough to rename")?;
-    let Some(Target::Component(component)) = target(&outline, offset) else {
-        return Err("only a component can be renamed".to_string());
+    let mut edits = match target(&outline, offset) {
+        Some(Target::Component(component)) => rename_component(&outline, component, new_name)?,
+        Some(Target::Param(old)) => {
+            // A CloudFormation parameter's name: letters and digits.
+            let valid = new_name.starts_with(|c: char| c.is_ascii_alphabetic())
+                && new_name.chars().all(|c| c.is_ascii_alphanumeric());
+            if !valid || new_name == crate::lower::SUFFIX_PARAMETER {
+                return Err(format!(
+                    "`{new_name}` cannot be a parameter name: use letters and digits, starting with a letter"
+                ));
+            }
+            if outline.params().iter().any(|p| p.name.name == new_name) {
+                return Err(format!("a parameter is already named `{new_name}`; renaming would merge the two"));
+            }
+            let uses = outline.params().into_iter().filter(|p| p.name.name == old);
+            uses.map(|p| Edit::new(p.name.span, new_name)).collect()
+        }
+        None => return Err("only a component or a `param` can be renamed".to_string()),
     };
+    edits.sort_by_key(|e| e.span);
+    Ok(edits)
+}
+
+fn rename_component(outline: &Outline<'_>, component: &Component<'_>, new_name: &str) -> Result<Vec<Edit>, String> {
     if !crate::check::valid_name(new_name) {
         return Err(format!(
             "`{new_name}` cannot be a component name: use lowercase letters, digits, `_` and `-`, starting with a letter"
@@ -91,7 +113,6 @@ pub fn rename(analysis: &Analyzed, offset: usize, new_name: &str) -> Result<Vec<
         (None, None) => return Err("this component has no name to change".to_string()),
     }];
     edits.extend(outline.references().into_iter().filter(|r| r.name == old).map(|r| Edit::new(r.span, new_name)));
-    edits.sort_by_key(|e| e.span);
     Ok(edits)
 }
 
