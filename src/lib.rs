@@ -28,6 +28,7 @@ pub mod ide;
 pub mod lower;
 pub mod lsp;
 pub mod naming;
+pub mod quotas;
 pub mod report;
 pub mod show;
 pub mod source;
@@ -62,7 +63,8 @@ pub fn analyze(file: &SourceFile) -> Analysis {
     analysis
 }
 
-/// Parses, checks, lowers and emits one file: the template, or why not.
+/// Parses, checks, lowers and emits one file, and holds the template to
+/// CloudFormation's quotas (`quotas`): the template, or why not.
 pub fn compile(file: &SourceFile) -> Result<Compiled, Failed> {
     let mut analysis = analyze(file);
     let lowered = match (&analysis.internal, analysis.valid()) {
@@ -72,13 +74,17 @@ pub fn compile(file: &SourceFile) -> Result<Compiled, Failed> {
     };
     match lowered {
         Ok((pipeline, template)) => match analysis.program.take() {
-            Some(program) => Ok(Compiled {
-                pipeline,
-                json: template.to_json(),
-                template,
-                program,
-                diagnostics: analysis.diagnostics,
-            }),
+            Some(program) => {
+                let json = template.to_json();
+                // CloudFormation's quotas are judged on the template itself.
+                let mut diagnostics = analysis.diagnostics;
+                diagnostics.extend(quotas::check(&program, &template, json.len()));
+                diagnostics::sort(&mut diagnostics);
+                if diagnostics::has_errors(&diagnostics) {
+                    return Err(Failed::Rejected { diagnostics });
+                }
+                Ok(Compiled { pipeline, json, template, program, diagnostics })
+            }
             None => Err(Failed::Internal {
                 error: InternalError("a lowered program has no checked form".into()),
                 diagnostics: analysis.diagnostics,

@@ -613,6 +613,99 @@ language_code!(
 punctuation are refused when the stack is created."
 );
 
+// ------------------------------------------------------------------ CloudFormation's quotas
+
+language_code!(
+    STACK_RESOURCES,
+    "MEDC-0230",
+    Types,
+    Error,
+    "more resources than one stack may hold",
+    "A CloudFormation stack holds at most 500 resources; CloudFormation refuses a
+larger template when the stack is created. Every component becomes several
+resources (a Fargate service about a dozen: the service, its task definition,
+roles, security group, log group, scaling), so a pipeline with many
+components passes the quota.
+
+Split the pipeline: one pipeline per site, per environment or per tier, each
+its own stack (`medc build` compiles a directory of them in one run). Stacks
+share what they must through their outputs, which medc exports."
+);
+
+language_code!(
+    TEMPLATE_BODY,
+    "MEDC-0231",
+    Types,
+    Error,
+    "template larger than CloudFormation accepts",
+    "CloudFormation reads a template body of at most 1 MB (1,000,000 bytes), and
+that only from S3; larger templates are refused. medc counts the template
+without indentation, the smallest form it can be deployed in (`medc build
+--compact`).
+
+Split the pipeline into several pipelines, each its own stack, or write fewer
+pipeline-wide tags: they are repeated on every resource."
+);
+
+language_code!(
+    TEMPLATE_INLINE,
+    "MEDC-0232",
+    Types,
+    Warning,
+    "template too large to deploy inline",
+    "A template passed inline (`aws cloudformation deploy --template-file` without
+`--s3-bucket`, or `create-stack --template-body`) is at most 51,200 bytes.
+Larger ones, up to 1 MB, must be uploaded to S3 first: `aws cloudformation
+deploy --s3-bucket BUCKET ...` does it, and so does `aws cloudformation
+package`. medc counts the template without indentation (`--compact`)."
+);
+
+language_code!(
+    STACK_PARAMETERS,
+    "MEDC-0233",
+    Types,
+    Error,
+    "more parameters than a template may declare",
+    "A template declares at most 200 parameters. Every distinct `param NAME` is
+one, and medc adds its own (the environment suffix). Use one parameter for
+values that are the same (one `param Image` for services that run one
+image), or split the pipeline."
+);
+
+language_code!(
+    STACK_OUTPUTS,
+    "MEDC-0234",
+    Types,
+    Error,
+    "more outputs than a template may declare",
+    "A template declares at most 200 outputs, and medc exports the identifiers of
+what other stacks may need (buckets, streams, the API's endpoint). Split the
+pipeline so that each stack exports fewer."
+);
+
+language_code!(
+    LOGICAL_ID,
+    "MEDC-0235",
+    Types,
+    Error,
+    "logical id CloudFormation refuses",
+    "A resource's logical id is at most 255 characters, letters and digits only.
+medc derives logical ids from component names; give the component a shorter
+name."
+);
+
+language_code!(
+    RESOURCE_TAGS,
+    "MEDC-0236",
+    Types,
+    Error,
+    "more tags than a resource may carry",
+    "An AWS resource carries at most 50 tags. medc puts six of its own on every
+taggable resource (project, environment, compliance, data-classification,
+owner, managed-by) and then the pipeline's `tags`, so a pipeline may write at
+most 44."
+);
+
 // ------------------------------------------------------------------ waivers
 
 language_code!(
@@ -979,6 +1072,13 @@ pub static ALL: &[&Code] = &[
     &NAME_TOO_LONG,
     &AURORA_BACKUP_LIMIT,
     &TAG_VALUE,
+    &STACK_RESOURCES,
+    &TEMPLATE_BODY,
+    &TEMPLATE_INLINE,
+    &STACK_PARAMETERS,
+    &STACK_OUTPUTS,
+    &LOGICAL_ID,
+    &RESOURCE_TAGS,
     &WAIVER_REASON,
     &UNUSED_WAIVER,
     &NOT_WAIVABLE,

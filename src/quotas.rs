@@ -1,0 +1,228 @@
+//! CloudFormation's quotas, checked on the template medc built: a template
+//! over one is a compile-time error (MEDC-023x), not a stack that fails to
+//! create. The figures are CloudFormation's documented quotas
+//! ("AWS CloudFormation quotas" in its user guide). medc writes no
+//! `Mappings`, so the mapping quotas cannot be reached; resource names are
+//! checked earlier, against the longest environment suffix (MEDC-0218).
+
+use crate::check::Program;
+use crate::diagnostics::{codes, Code, Diagnostic, Label};
+use crate::lower::template::{Resource, Template};
+use crate::span::Span;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Resources in one stack.
+pub const MAX_RESOURCES: usize = 500;
+/// A template body read from S3, in bytes.
+pub const MAX_BODY: usize = 1_000_000;
+/// A template body passed inline, in bytes.
+pub const MAX_INLINE_BODY: usize = 51_200;
+/// Parameters a template declares.
+pub const MAX_PARAMETERS: usize = 200;
+/// Outputs a template declares.
+pub const MAX_OUTPUTS: usize = 200;
+/// Characters of a logical id.
+pub const MAX_LOGICAL_ID: usize = 255;
+/// Tags on one resource.
+pub const MAX_TAGS: usize = 50;
+
+/// What splitting a pipeline means, said by every stack-wide quota error.
+const SPLIT: &str = "split the pipeline into several pipelines (per site, environment or tier), each its own stack; \
+                     `medc build DIRECTORY -o OUT` builds them all in one run";
+
+/// The template's diagnostics. `pretty_bytes` is the size of the indented
+/// template already emitted: the body's size is measured only when that
+/// form is over the inline quota, since the compact form is never larger.
+pub fn check(program: &Program, template: &Template, pretty_bytes: usize) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let at = program.name.span;
+    let resources = template.resources.len();
+    if resources > MAX_RESOURCES {
+        diagnostics.push(stack_wide(
+            &codes::STACK_RESOURCES,
+            format!(
+                "the template has {} resources; a CloudFormation stack holds at most {MAX_RESOURCES}",
+                thousands(resources)
+            ),
+            at,
+            format!("{}; the most resources come from {}", SPLIT, largest_owners(template)),
+        ));
+    }
+    if pretty_bytes > MAX_INLINE_BODY {
+        let bytes = compact_size(template);
+        if bytes > MAX_BODY {
+            diagnostics.push(stack_wide(
+                &codes::TEMPLATE_BODY,
+                format!(
+                    "the template is {} bytes even without indentation; CloudFormation reads at most {} (1 MB, from S3)",
+                    thousands(bytes),
+                    thousands(MAX_BODY)
+                ),
+                at,
+                format!("{SPLIT}; pipeline-wide `tags` are repeated on every resource"),
+            ));
+        } else if bytes > MAX_INLINE_BODY {
+            diagnostics.push(stack_wide(
+                &codes::TEMPLATE_INLINE,
+                format!(
+                    "the template is {} bytes without indentation; CloudFormation takes at most {} inline",
+                    thousands(bytes),
+                    thousands(MAX_INLINE_BODY)
+                ),
+                at,
+                "deploy it through S3: `aws cloudformation deploy --s3-bucket BUCKET ...` uploads it first".to_string(),
+            ));
+        }
+    }
+    let parameters = template.parameters.len();
+    if parameters > MAX_PARAMETERS {
+        diagnostics.push(stack_wide(
+            &codes::STACK_PARAMETERS,
+            format!("the template declares {parameters} parameters; CloudFormation allows {MAX_PARAMETERS}"),
+            at,
+            format!("share one `param NAME` between settings that take the same value, or {SPLIT}"),
+        ));
+    }
+    let outputs = template.outputs.len();
+    if outputs > MAX_OUTPUTS {
+        diagnostics.push(stack_wide(
+            &codes::STACK_OUTPUTS,
+            format!("the template declares {outputs} outputs; CloudFormation allows {MAX_OUTPUTS}"),
+            at,
+            SPLIT.to_string(),
+        ));
+    }
+    let heads: HashMap<&str, Span> = program.components.iter().map(|c| (c.name.as_str(), c.head)).collect();
+    let place = |resource: &Resource| resource.owner.as_deref().and_then(|o| heads.get(o).copied()).unwrap_or(at);
+    if let Some((id, resource)) = template.resources.iter().find(|(id, _)| !valid_logical_id(id)) {
+        diagnostics.push(Diagnostic::new(
+            &codes::LOGICAL_ID,
+            format!(
+                "the logical id `{id}` has {} characters; CloudFormation takes at most {MAX_LOGICAL_ID} letters and digits",
+                id.chars().count()
+            ),
+            Label::new(place(resource), "its resources are named after this component"),
+            "give the component a shorter name",
+        ));
+    }
+    let over: Vec<(&String, &Resource, usize)> = template
+        .resources
+        .iter()
+        .filter_map(|(id, r)| tag_count(r).filter(|n| *n > MAX_TAGS).map(|n| (id, r, n)))
+        .collect();
+    if let Some((id, _, count)) = over.first() {
+        let tags = program.settings.get("tags").and_then(|s| match s.origin {
+            crate::check::model::Origin::User(span) => Some(span),
+            crate::check::model::Origin::Stdlib => None,
+        });
+        diagnostics.push(Diagnostic::new(
+            &codes::RESOURCE_TAGS,
+            format!(
+                "{} resources carry {count} tags (`{id}` the first); an AWS resource takes at most {MAX_TAGS}",
+                over.len()
+            ),
+            Label::new(tags.unwrap_or(at), "these tags go on every taggable resource"),
+            format!(
+                "medc adds {} tags of its own; write at most {} in `tags`",
+                BUILT_IN_TAGS,
+                MAX_TAGS - BUILT_IN_TAGS
+            ),
+        ));
+    }
+    diagnostics
+}
+
+/// The tags medc puts on every taggable resource (`Lowering::tags`).
+const BUILT_IN_TAGS: usize = 6;
+
+fn stack_wide(code: &'static Code, message: String, at: Span, help: String) -> Diagnostic {
+    Diagnostic::new(code, message, Label::new(at, "this pipeline is one stack"), help)
+}
+
+/// The three components with the most resources, as "service `a` (14), ...".
+fn largest_owners(template: &Template) -> String {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for resource in template.resources.values() {
+        *counts.entry(resource.owner.as_deref().unwrap_or("the pipeline itself")).or_default() += 1;
+    }
+    let mut counts: Vec<(&str, usize)> = counts.into_iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let named: Vec<String> = counts.iter().take(3).map(|(owner, n)| format!("`{owner}` ({n})")).collect();
+    named.join(", ")
+}
+
+fn valid_logical_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= MAX_LOGICAL_ID && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// How many tags a resource carries: its `Tags` list, or the map some
+/// resource types take under another property.
+fn tag_count(resource: &Resource) -> Option<usize> {
+    ["Tags", "FileSystemTags", "AccessPointTags", "BackupVaultTags", "BackupPlanTags"].iter().find_map(|property| {
+        match resource.properties.get(*property)? {
+            Value::Array(list) => Some(list.len()),
+            Value::Object(map) => Some(map.len()),
+            _ => None,
+        }
+    })
+}
+
+/// The size of the template without indentation, counted as it is
+/// serialized rather than kept.
+fn compact_size(template: &Template) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Serializing into a counter cannot fail; a failure would count short.
+    let _ = serde_json::to_writer(&mut count, template);
+    count.0
+}
+
+/// 1234567 as "1,234,567".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logical_ids_are_letters_and_digits_within_the_quota() {
+        assert!(valid_logical_id("ResultsBucket"));
+        assert!(!valid_logical_id(""));
+        assert!(!valid_logical_id("Results-Bucket"));
+        assert!(valid_logical_id(&"A".repeat(MAX_LOGICAL_ID)));
+        assert!(!valid_logical_id(&"A".repeat(MAX_LOGICAL_ID + 1)));
+    }
+
+    #[test]
+    fn counts_read_as_people_write_them() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(51_200), "51,200");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+    }
+
+    #[test]
+    fn the_compact_size_is_the_compact_json() {
+        let template = Template { format_version: "2010-09-09", description: "d".into(), ..Template::default() };
+        assert_eq!(compact_size(&template), serde_json::to_string(&template).unwrap().len());
+    }
+}
