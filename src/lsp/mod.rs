@@ -77,7 +77,7 @@ pub fn capabilities() -> lsp::ServerCapabilities {
         })),
         hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
         completion_provider: Some(lsp::CompletionOptions {
-            trigger_characters: Some(vec!["<".to_string(), " ".to_string(), ",".to_string()]),
+            trigger_characters: Some(vec!["<".to_string(), ",".to_string()]),
             ..Default::default()
         }),
         definition_provider: Some(lsp::OneOf::Left(true)),
