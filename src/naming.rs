@@ -4,7 +4,6 @@
 //! checker verifies each name fits its service's limit with the longest
 //! suffix the parameter allows, and the lowering builds the same names.
 
-use crate::check::model::Kind;
 use crate::check::model::{Component, Program};
 
 /// The longest environment suffix `SUFFIX_PATTERN` admits.
@@ -37,44 +36,27 @@ impl Named {
     }
 }
 
-fn named(what: &'static str, stem: String, limit: usize) -> Named {
-    Named { what, stem, with_account: false, limit, is_bucket: false }
-}
-
-fn bucket(stem: String) -> Named {
-    Named { what: "S3 bucket name", stem, with_account: true, limit: 63, is_bucket: true }
-}
-
-/// The resources a component gets names for.
-pub fn component_names(pipeline: &str, component: &Component) -> Vec<Named> {
-    let base = stem(&[pipeline, &component.name]);
-    match component.kind {
-        Kind::Database => vec![
-            named("Aurora cluster identifier", base.clone(), 63),
-            // Instances are numbered: writer 1, readers 2..16.
-            named("Aurora instance identifier", format!("{base}-16"), 63),
-        ],
-        Kind::Cache => vec![named("ElastiCache replication group id", base, 40)],
-        Kind::Bucket => vec![bucket(base)],
-        Kind::Stream => vec![named("Kinesis stream name", base, 128)],
-        Kind::Service => vec![named("ECS service name", base, 255)],
-        Kind::Api => {
-            vec![named("API Gateway REST API name", base.clone(), 255), named("network load balancer name", base, 32)]
-        }
-        Kind::Key => vec![named("KMS alias", format!("alias/{base}"), 256)],
-        Kind::Alarms => vec![named("SNS topic name", base, 256)],
-        Kind::Backup => vec![
-            named("backup vault name", format!("{base}-vault"), 50),
-            named("backup plan name", format!("{base}-plan"), 50),
-        ],
-        Kind::Secret | Kind::Network | Kind::Storage => Vec::new(),
+impl Named {
+    pub fn new(what: &'static str, stem: String, limit: usize) -> Named {
+        Named { what, stem, with_account: false, limit, is_bucket: false }
     }
+
+    /// An S3 bucket's name: the account id stands before the suffix.
+    pub fn bucket(stem: String) -> Named {
+        Named { what: "S3 bucket name", stem, with_account: true, limit: 63, is_bucket: true }
+    }
+}
+
+/// The resources a component gets names for, as its kind's lowering module
+/// lists them (`lower::kinds::names`).
+pub fn component_names(pipeline: &str, component: &Component) -> Vec<Named> {
+    crate::lower::kinds::names(component.kind, &stem(&[pipeline, &component.name]))
 }
 
 /// Names that belong to the pipeline rather than to one component.
 pub fn pipeline_names(program: &Program) -> Vec<Named> {
     vec![
-        named("ECS cluster name", program.name.name.replace('_', "-"), 255),
-        bucket(stem(&[&program.name.name, "logs"])),
+        Named::new("ECS cluster name", program.name.name.replace('_', "-"), 255),
+        Named::bucket(stem(&[&program.name.name, "logs"])),
     ]
 }

@@ -39,7 +39,7 @@ pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnosti
         }
         for route in &component.routes {
             used.insert(&route.target.name);
-            reference(program, &components, &route.target, &["service".to_string()], "route", diagnostics);
+            reference(program, &components, &route.target, &[Kind::Service.name().to_string()], "route", diagnostics);
         }
     }
     let has_services = program.components.iter().any(|c| c.kind == Kind::Service);

@@ -3,18 +3,8 @@
 //! template being built, resource names, tags, parameters, the pipeline's
 //! key and log groups, and the waivers to record in metadata.
 
-mod alarms;
-mod api;
-mod backup;
-mod bucket;
-mod cache;
-mod database;
-mod key;
-mod network;
+pub mod kinds;
 mod outputs;
-mod service;
-mod storage;
-mod stream;
 mod suppress;
 pub mod template;
 pub mod view;
@@ -22,11 +12,12 @@ pub mod view;
 use crate::check::model::{Component, Program};
 use crate::naming;
 use crate::{InternalError, ValidProgram};
+use kinds::Phase;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 pub use suppress::Suppression;
 use template::{get_att, reference, sub, Parameter, Policy, Resource, Template};
-use view::{Lifecycle, Secret, Text, Typed, Views};
+use view::{Lifecycle, Secret, Text, Views};
 
 pub const SUFFIX_PARAMETER: &str = "EnvironmentSuffix";
 
@@ -40,47 +31,19 @@ pub fn lower(valid: ValidProgram<'_>) -> Result<Template, InternalError> {
     // data stores, apis to the services, alarms watch everything, and the
     // outputs name what exists.
     lowering.template_wide();
-    if let Some(key) = views.key() {
-        lowering.owned_by(Some(key.component));
-        key::lower(&mut lowering, key);
-    }
-    lowering.owned_by(None);
-    bucket::log_bucket(&mut lowering);
-    if let Some(network) = views.network() {
-        lowering.owned_by(Some(network.component));
-        network::lower(&mut lowering, network);
-    }
-    for component in &views.components {
-        lowering.owned_by(Some(component.component()));
-        match component {
-            Typed::Database(database) => database::lower(&mut lowering, database),
-            Typed::Storage(storage) => storage::lower(&mut lowering, storage)?,
-            Typed::Bucket(bucket) => bucket::lower(&mut lowering, bucket),
-            Typed::Cache(cache) => cache::lower(&mut lowering, cache),
-            Typed::Stream(stream) => stream::lower(&mut lowering, stream),
-            // Lowered above (key, network) or below, once the data stores exist.
-            Typed::Key(_)
-            | Typed::Secret(_)
-            | Typed::Network(_)
-            | Typed::Service(_)
-            | Typed::Api(_)
-            | Typed::Alarms(_)
-            | Typed::Backup(_) => {}
+    for phase in Phase::ALL {
+        lowering.owned_by(None);
+        match phase {
+            // Access logs of every kind go to the pipeline's log bucket.
+            Phase::Network => kinds::bucket::log_bucket(&mut lowering),
+            // The cluster the services run in.
+            Phase::Compute => kinds::service::cluster(&mut lowering),
+            Phase::Key | Phase::Data | Phase::Edge | Phase::Backup | Phase::Alarms => {}
         }
-    }
-    lowering.owned_by(None);
-    service::lower(&mut lowering);
-    for api in views.apis() {
-        lowering.owned_by(Some(api.component));
-        api::lower(&mut lowering, api)?;
-    }
-    if let Some(backup) = views.backup() {
-        lowering.owned_by(Some(backup.component));
-        backup::lower(&mut lowering, backup);
-    }
-    if let Some(alarms) = views.alarms() {
-        lowering.owned_by(Some(alarms.component));
-        alarms::lower(&mut lowering, alarms);
+        for component in views.components.iter().filter(|c| kinds::phase(c) == Some(phase)) {
+            lowering.owned_by(Some(component.component()));
+            kinds::resources(&mut lowering, component)?;
+        }
     }
     lowering.owned_by(None);
     outputs::lower(&mut lowering);
@@ -284,7 +247,7 @@ impl<'p> Lowering<'p> {
     }
 
     pub fn key_arn(&self) -> Value {
-        get_att(key::KEY_ID, "Arn")
+        get_att(kinds::key::KEY_ID, "Arn")
     }
 
     /// An encrypted log group with the pipeline's retention, named `name`.

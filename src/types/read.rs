@@ -59,7 +59,8 @@ pub fn read_value(expect: &Expect<'_>, terms: &[Term], pos: &mut usize) -> Resul
                 Ok(Value::Ref(word.clone()))
             }
             Some(Term::Literal(literal))
-                if kinds.iter().any(|k| k == "secret") && matches!(literal.kind, LiteralKind::String(_)) =>
+                if kinds.iter().any(|k| k == crate::check::model::Kind::Secret.name())
+                    && matches!(literal.kind, LiteralKind::String(_)) =>
             {
                 *pos += 1;
                 Err(ReadError::Invalid(crate::check::rules::literal_secret::diagnostic(expect.setting, literal.span)))

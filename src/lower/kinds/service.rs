@@ -3,14 +3,22 @@
 //! from what the service declares it uses: customer-managed policies, every
 //! statement scoped to the ARNs of the components it names.
 
+use super::alarms::{Alarm, ABOVE};
 use super::network;
-use super::template::{get_att, reference, sub, Resource};
-use super::view::{Metric, Platform, Secret, Service, Typed};
-use super::{api, bucket, cache, database, logical_id, storage, stream, Lowering};
+use super::{api, Access};
 use crate::check::model::Component;
+use crate::lower::template::{get_att, reference, sub, Resource};
+use crate::lower::view::{Alarms, Metric, Platform, Secret, Service};
+use crate::lower::{logical_id, Lowering};
+use crate::naming::Named;
 use serde_json::{json, Value};
 
 pub const CLUSTER: &str = "EcsCluster";
+
+/// The ECS service's name.
+pub fn names(base: &str) -> Vec<Named> {
+    vec![Named::new("ECS service name", base.to_string(), 255)]
+}
 
 pub fn service_id(component: &Component) -> String {
     logical_id(&component.name, "Service")
@@ -21,19 +29,18 @@ pub fn security_group_id(component: &Component) -> String {
 }
 
 /// `DATABASE_HOST`-style environment names from a component's name.
-fn env_name(component: &str, field: &str) -> String {
+pub fn env_name(component: &str, field: &str) -> String {
     format!("{}_{field}", component.to_uppercase().replace('-', "_"))
 }
 
 /// An existing secret's ARN for IAM: any six-character suffix matches.
 fn secret_arn(name: &str) -> Value {
-    sub(format!("{}-??????", super::partial_secret_arn(name)))
+    sub(format!("{}-??????", crate::lower::partial_secret_arn(name)))
 }
 
-pub fn lower(lowering: &mut Lowering<'_>) {
-    let views = lowering.views;
-    let services: Vec<&Service<'_>> = views.services().collect();
-    if services.is_empty() {
+/// The cluster every service runs in, when there are services.
+pub fn cluster(lowering: &mut Lowering<'_>) {
+    if lowering.views.services().next().is_none() {
         return;
     }
     lowering.add(
@@ -46,31 +53,29 @@ pub fn lower(lowering: &mut Lowering<'_>) {
             }),
         ),
     );
-    for service in services {
-        lowering.owned_by(Some(service.component));
-        lower_service(lowering, service);
-    }
 }
 
-/// What a service's container is given: environment, secrets, mounts.
+/// What a service's container is given: environment, secrets, mounts, and
+/// its task role's statements; filled by the modules of what it uses.
 #[derive(Default)]
-struct Wiring {
+pub struct Wiring {
     environment: Vec<Value>,
     secrets: Vec<Value>,
     secret_arns: Vec<Value>,
     /// Customer-managed keys the injected secrets are encrypted with.
     secret_keys: Vec<Value>,
-    volumes: Vec<Value>,
-    mount_points: Vec<Value>,
-    task_statements: Vec<Value>,
-    kms_via: Vec<&'static str>,
+    pub volumes: Vec<Value>,
+    pub mount_points: Vec<Value>,
+    pub task_statements: Vec<Value>,
+    /// The services through which the task may use the pipeline's key.
+    pub kms_via: Vec<&'static str>,
 }
 
 impl Wiring {
     /// Injects keys of an existing JSON secret as environment variables,
     /// with what the execution role needs to read them: the secret's ARN,
     /// and the customer-managed key it declares, if any.
-    fn inject(&mut self, lowering: &mut Lowering<'_>, secret: &Secret<'_>, fields: &[(String, &str)]) {
+    pub fn inject(&mut self, lowering: &mut Lowering<'_>, secret: &Secret<'_>, fields: &[(String, &str)]) {
         let name = lowering.secret_name(secret);
         for (variable, key) in fields {
             self.secrets.push(json!({ "Name": variable, "ValueFrom": secret_field(&name, key) }));
@@ -86,14 +91,16 @@ impl Wiring {
 
     /// One environment variable; a service that both reads and writes a
     /// store is told its name once.
-    fn env(&mut self, name: String, value: Value) {
+    pub fn env(&mut self, name: String, value: Value) {
         if !self.environment.iter().any(|variable| variable["Name"] == name.as_str()) {
             self.environment.push(json!({ "Name": name, "Value": value }));
         }
     }
 }
 
-fn lower_service(lowering: &mut Lowering<'_>, view: &Service<'_>) {
+/// A service's log group, security group, roles and policies, task
+/// definition, ECS service and auto scaling.
+pub fn resources(lowering: &mut Lowering<'_>, view: &Service<'_>) {
     let service = view.component;
     let id = |suffix: &str| logical_id(&service.name, suffix);
     let security_group = security_group_id(service);
@@ -158,8 +165,8 @@ fn lower_service(lowering: &mut Lowering<'_>, view: &Service<'_>) {
     let health = lowering.sub_text(view.health, &format!("health-check path of service {}", service.name));
     let image = lowering.string_or_parameter(view.image, &format!("container image of service {}", service.name));
     let health_check = match view.health {
-        super::view::Text::Literal(_) => json!(format!("curl -fsk https://localhost:{port}{health} || exit 1")),
-        super::view::Text::Param(_) => sub(format!("curl -fsk https://localhost:{port}{health} || exit 1")),
+        crate::lower::view::Text::Literal(_) => json!(format!("curl -fsk https://localhost:{port}{health} || exit 1")),
+        crate::lower::view::Text::Param(_) => sub(format!("curl -fsk https://localhost:{port}{health} || exit 1")),
     };
     let mut container = json!({
         "Name": service.name,
@@ -183,10 +190,10 @@ fn lower_service(lowering: &mut Lowering<'_>, view: &Service<'_>) {
         container["Secrets"] = json!(wiring.secrets);
     }
     match view.command {
-        Some(super::view::Text::Literal(command)) => {
+        Some(crate::lower::view::Text::Literal(command)) => {
             container["Command"] = json!(command.split_whitespace().collect::<Vec<_>>());
         }
-        Some(super::view::Text::Param(parameter)) => {
+        Some(crate::lower::view::Text::Param(parameter)) => {
             lowering.parameter(parameter, &format!("container command of service {}", service.name));
             container["Command"] = json!([reference(parameter)]);
         }
@@ -307,185 +314,23 @@ fn lower_service(lowering: &mut Lowering<'_>, view: &Service<'_>) {
 }
 
 /// Environment, secrets, mounts, network paths and task-role statements for
-/// every component the service names.
+/// every component the service names, each from its kind's module.
 fn wire_data(lowering: &mut Lowering<'_>, view: &Service<'_>, wiring: &mut Wiring) {
     let views = lowering.views;
-    let service = view.component;
-    let security_group = security_group_id(service);
-    for target in &view.connects {
-        let name = target.name.as_str();
-        match views.get(name) {
-            Some(Typed::Database(db)) => {
-                let component = db.component;
-                let cluster = database::cluster_id(component);
-                let port = db.port;
-                wiring.env(env_name(name, "HOST"), get_att(&cluster, "Endpoint.Address"));
-                wiring.env(env_name(name, "PORT"), json!(port.to_string()));
-                let database_name =
-                    lowering.string_or_parameter(db.database_name, "name of the database created in the cluster");
-                wiring.env(env_name(name, "DATABASE"), database_name);
-                wiring.env(env_name(name, "USER"), json!(service.name));
-                if db.iam_auth {
-                    wiring.task_statements.push(json!({
-                        "Sid": format!("Connect{}", logical_id(name, "")),
-                        "Action": "rds-db:connect",
-                        "Effect": "Allow",
-                        "Resource": sub(format!("arn:${{AWS::Partition}}:rds-db:${{AWS::Region}}:${{AWS::AccountId}}:dbuser:${{{cluster}.DBClusterResourceId}}/{}", service.name)),
-                    }));
-                } else {
-                    wiring.inject(
-                        lowering,
-                        &db.credentials,
-                        &[(env_name(name, "USERNAME"), "username"), (env_name(name, "PASSWORD"), "password")],
-                    );
-                }
-                let target = database::security_group_id(component);
-                network::allow(
-                    lowering,
-                    &target,
-                    &security_group,
-                    port,
-                    &format!("PostgreSQL from service {}", service.name),
-                );
-                network::allow_egress(lowering, &security_group, &target, port, &format!("PostgreSQL to {name}"));
-            }
-            Some(Typed::Cache(redis)) => {
-                let component = redis.component;
-                let group = cache::replication_group_id(component);
-                let port = redis.port;
-                wiring.env(env_name(name, "HOST"), get_att(&group, "PrimaryEndPoint.Address"));
-                wiring.env(env_name(name, "READER_HOST"), get_att(&group, "ReaderEndPoint.Address"));
-                wiring.env(env_name(name, "PORT"), json!(port.to_string()));
-                wiring.env(env_name(name, "TLS"), json!("true"));
-                wiring.inject(lowering, &redis.auth, &[(env_name(name, "AUTH_TOKEN"), "token")]);
-                let target = cache::security_group_id(component);
-                network::allow(
-                    lowering,
-                    &target,
-                    &security_group,
-                    port,
-                    &format!("Redis (TLS) from service {}", service.name),
-                );
-                network::allow_egress(lowering, &security_group, &target, port, &format!("Redis (TLS) to {name}"));
-            }
-            // `connects` takes only databases and caches (the checker's kinds).
-            Some(
-                Typed::Key(_)
-                | Typed::Secret(_)
-                | Typed::Network(_)
-                | Typed::Storage(_)
-                | Typed::Bucket(_)
-                | Typed::Stream(_)
-                | Typed::Service(_)
-                | Typed::Api(_)
-                | Typed::Alarms(_)
-                | Typed::Backup(_),
-            )
-            | None => {}
+    let uses = view.connects.iter().map(|c| (*c, Access::Connect));
+    let uses = uses.chain(view.reads.iter().map(|c| (*c, Access::Read)));
+    let uses = uses.chain(view.writes.iter().map(|c| (*c, Access::Write)));
+    let uses = uses.chain(view.mounts.iter().map(|m| (m.storage, Access::Mount(m.path))));
+    for (component, access) in uses.collect::<Vec<_>>() {
+        if let Some(target) = views.get(&component.name) {
+            super::serve(lowering, target, view, access, wiring);
         }
-    }
-    for (targets, writes) in [(&view.reads, false), (&view.writes, true)] {
-        for target in targets {
-            let name = target.name.as_str();
-            match views.get(name) {
-                Some(Typed::Stream(kinesis)) => {
-                    let stream = stream::stream_id(kinesis.component);
-                    wiring.env(env_name(name, "STREAM"), reference(&stream));
-                    let actions: &[&str] = if writes {
-                        &[
-                            "kinesis:PutRecord",
-                            "kinesis:PutRecords",
-                            "kinesis:DescribeStreamSummary",
-                            "kinesis:ListShards",
-                        ]
-                    } else {
-                        &[
-                            "kinesis:GetRecords",
-                            "kinesis:GetShardIterator",
-                            "kinesis:DescribeStream",
-                            "kinesis:DescribeStreamSummary",
-                            "kinesis:ListShards",
-                            "kinesis:SubscribeToShard",
-                        ]
-                    };
-                    wiring.task_statements.push(json!({
-                        "Sid": format!("{}{}", if writes { "Write" } else { "Read" }, logical_id(name, "")),
-                        "Action": actions,
-                        "Effect": "Allow",
-                        "Resource": get_att(&stream, "Arn"),
-                    }));
-                    wiring.kms_via.push("kinesis");
-                }
-                Some(Typed::Bucket(s3)) => {
-                    let bucket = bucket::bucket_id(s3.component);
-                    wiring.env(env_name(name, "BUCKET"), reference(&bucket));
-                    let object_actions: &[&str] = if writes {
-                        &["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"]
-                    } else {
-                        &["s3:GetObject"]
-                    };
-                    wiring.task_statements.push(json!({
-                        "Sid": format!("{}{}Objects", if writes { "Write" } else { "Read" }, logical_id(name, "")),
-                        "Action": object_actions,
-                        "Effect": "Allow",
-                        "Resource": sub(format!("${{{bucket}.Arn}}/*")),
-                    }));
-                    wiring.task_statements.push(json!({
-                        "Sid": format!("List{}{}", logical_id(name, ""), if writes { "ForWrites" } else { "" }),
-                        "Action": "s3:ListBucket",
-                        "Effect": "Allow",
-                        "Resource": get_att(&bucket, "Arn"),
-                    }));
-                    wiring.kms_via.push("s3");
-                }
-                // `reads` and `writes` take only buckets and streams.
-                Some(
-                    Typed::Key(_)
-                    | Typed::Secret(_)
-                    | Typed::Network(_)
-                    | Typed::Database(_)
-                    | Typed::Storage(_)
-                    | Typed::Cache(_)
-                    | Typed::Service(_)
-                    | Typed::Api(_)
-                    | Typed::Alarms(_)
-                    | Typed::Backup(_),
-                )
-                | None => {}
-            }
-        }
-    }
-    for mount in &view.mounts {
-        let component = mount.storage;
-        let path = mount.path;
-        let file_system = storage::file_system_id(component);
-        let access_point = storage::access_point_id(component);
-        wiring.volumes.push(json!({
-            "Name": component.name,
-            "EFSVolumeConfiguration": {
-                "FilesystemId": reference(&file_system),
-                "TransitEncryption": "ENABLED",
-                "AuthorizationConfig": { "AccessPointId": reference(&access_point), "IAM": "ENABLED" },
-            },
-        }));
-        wiring.mount_points.push(json!({ "SourceVolume": component.name, "ContainerPath": path, "ReadOnly": false }));
-        wiring.env(env_name(&component.name, "PATH"), json!(path));
-        wiring.task_statements.push(json!({
-            "Sid": format!("Mount{}", logical_id(&component.name, "")),
-            "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-            "Effect": "Allow",
-            "Resource": get_att(&file_system, "Arn"),
-            "Condition": { "StringEquals": { "elasticfilesystem:AccessPointArn": get_att(&access_point, "Arn") } },
-        }));
-        let target = storage::security_group_id(component);
-        network::allow(lowering, &target, &security_group, 2049, &format!("NFS (TLS) from service {}", service.name));
-        network::allow_egress(lowering, &security_group, &target, 2049, &format!("NFS (TLS) to {}", component.name));
     }
 }
 
 /// `ARN:json-key::` — an ECS secret taken from one key of a JSON secret.
 fn secret_field(secret: &str, key: &str) -> Value {
-    sub(format!("{}:{key}::", super::partial_secret_arn(secret)))
+    sub(format!("{}:{key}::", crate::lower::partial_secret_arn(secret)))
 }
 
 fn execution_policy(lowering: &mut Lowering<'_>, service: &Component, role: &str, log_group: &str, wiring: &Wiring) {
@@ -579,4 +424,47 @@ fn task_policy(lowering: &mut Lowering<'_>, view: &Service<'_>, role: &str, wiri
         ),
     );
     lowering.record_waivers(&logical_id(&service.name, "TaskPolicy"), service);
+}
+
+/// The alarms that watch a service.
+pub fn alarms(view: &Service<'_>, thresholds: &Alarms<'_>) -> Vec<Alarm> {
+    let component = view.component;
+    let cpu = thresholds.cpu;
+    let memory = thresholds.memory;
+    let name = &component.name;
+    let id = |what: &str| logical_id(name, what);
+    let above = ABOVE;
+    let dimension = vec![("ClusterName", reference(CLUSTER)), ("ServiceName", get_att(&service_id(component), "Name"))];
+    vec![
+        Alarm {
+            id: id("ServiceCpu"),
+            description: format!("service {name}: CPU above {cpu}%"),
+            namespace: "AWS/ECS",
+            metric: "CPUUtilization",
+            dimensions: dimension.clone(),
+            statistic: "Average",
+            threshold: cpu,
+            comparison: above,
+        },
+        Alarm {
+            id: id("ServiceMemory"),
+            description: format!("service {name}: memory above {memory}%"),
+            namespace: "AWS/ECS",
+            metric: "MemoryUtilization",
+            dimensions: dimension,
+            statistic: "Average",
+            threshold: memory,
+            comparison: above,
+        },
+    ]
+}
+
+/// The service's name, and with the first service the cluster's.
+pub fn outputs(view: &Service<'_>, first: bool) -> Vec<(&'static str, &'static str, Value)> {
+    let mut outputs = Vec::new();
+    if first {
+        outputs.push(("EcsClusterName", "the ECS cluster", reference(CLUSTER)));
+    }
+    outputs.push(("EcsServiceName", "the ECS service", get_att(&service_id(view.component), "Name")));
+    outputs
 }

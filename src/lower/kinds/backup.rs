@@ -5,15 +5,25 @@
 //! of the external checkers are told on each bucket.
 
 use super::network::assume;
-use super::template::{get_att, reference, sub, Resource};
-use super::view::Backup;
-use super::{bucket, database, storage, Lowering, Suppression};
+use super::{bucket, database, storage};
+use crate::lower::template::{get_att, reference, sub, Resource};
+use crate::lower::view::Backup;
+use crate::lower::{Lowering, Suppression};
+use crate::naming::Named;
 use serde_json::{json, Value};
 
 /// Why a bucket the plan covers has no replication configuration.
 const BACKED_UP_NOT_REPLICATED: &str = "backed up, not replicated (standard library decision, `medc explain MEDC-1011`): AWS Backup keeps recovery points of every object version in the pipeline's KMS-encrypted vault in the pipeline's region, the retrievable exact copies 45 CFR 164.308(a)(7)(ii)(A) asks for; cross-region replication would carry PHI out of the jurisdiction's region (MEDC-1020, LGPD art. 33), and same-region replication would only repeat S3's own storage across the region's zones";
 
-pub fn lower(lowering: &mut Lowering<'_>, view: &Backup<'_>) {
+/// The vault's and the plan's names.
+pub fn names(base: &str) -> Vec<Named> {
+    vec![
+        Named::new("backup vault name", format!("{base}-vault"), 50),
+        Named::new("backup plan name", format!("{base}-plan"), 50),
+    ]
+}
+
+pub fn resources(lowering: &mut Lowering<'_>, view: &Backup<'_>) {
     let backup = view.component;
     let views = lowering.views;
     // The stores a plan covers, by logical id: clusters, file systems, and

@@ -2,13 +2,18 @@
 //! anything but TLS, mount targets in every zone, an access point with a
 //! fixed POSIX user, lifecycle transition and automatic backups.
 
+use super::alarms::{Alarm, ABOVE};
 use super::network;
-use super::template::{get_att, reference, Resource};
-use super::view::{Storage, Throughput};
-use super::{logical_id, Lowering};
+use super::service::{self, env_name, Wiring};
+use super::Access;
 use crate::check::model::Component;
+use crate::lower::template::{get_att, reference, Resource};
+use crate::lower::view::Service;
+use crate::lower::view::{Storage, Throughput};
+use crate::lower::{logical_id, Lowering};
 use crate::InternalError;
 use serde_json::json;
+use serde_json::Value;
 
 pub fn security_group_id(component: &Component) -> String {
     logical_id(&component.name, "SecurityGroup")
@@ -39,7 +44,7 @@ fn transition(days: u64) -> Result<&'static str, InternalError> {
     })
 }
 
-pub fn lower(lowering: &mut Lowering<'_>, storage: &Storage<'_>) -> Result<(), InternalError> {
+pub fn resources(lowering: &mut Lowering<'_>, storage: &Storage<'_>) -> Result<(), InternalError> {
     let efs = storage.component;
     let file_system = file_system_id(efs);
     let security_group = security_group_id(efs);
@@ -118,4 +123,90 @@ pub fn lower(lowering: &mut Lowering<'_>, storage: &Storage<'_>) -> Result<(), I
         ),
     );
     Ok(())
+}
+
+/// The alarms that watch a storage.
+pub fn alarms(efs: &Storage<'_>) -> Vec<Alarm> {
+    let component = efs.component;
+    let name = &component.name;
+    let id = |what: &str| logical_id(name, what);
+    let above = ABOVE;
+    let dimension = vec![("FileSystemId", reference(&file_system_id(component)))];
+    if efs.throughput == Throughput::Bursting {
+        vec![Alarm {
+            id: id("BurstCredits"),
+            description: format!("EFS {name}: burst credits running low"),
+            namespace: "AWS/EFS",
+            metric: "BurstCreditBalance",
+            dimensions: dimension,
+            statistic: "Minimum",
+            threshold: 1e12,
+            comparison: "LessThanThreshold",
+        }]
+    } else {
+        vec![Alarm {
+            id: id("IoLimit"),
+            description: format!("EFS {name}: near its I/O limit"),
+            namespace: "AWS/EFS",
+            metric: "PercentIOLimit",
+            dimensions: dimension,
+            statistic: "Maximum",
+            threshold: 90.0,
+            comparison: above,
+        }]
+    }
+}
+
+/// The file system and its access point.
+pub fn outputs(view: &Storage<'_>) -> Vec<(&'static str, &'static str, Value)> {
+    vec![
+        ("EfsFileSystemId", "the EFS file system", reference(&file_system_id(view.component))),
+        ("EfsAccessPointId", "the EFS access point", reference(&access_point_id(view.component))),
+    ]
+}
+
+/// A service that mounts the file system: a volume through the access
+/// point with TLS and IAM, the mount point and its path in the
+/// environment, the mount permission on this access point, and NFS through
+/// the two security groups.
+pub fn serve(
+    lowering: &mut Lowering<'_>,
+    efs: &Storage<'_>,
+    service: &Service<'_>,
+    access: Access<'_>,
+    wiring: &mut Wiring,
+) {
+    let path = match access {
+        Access::Mount(path) => path,
+        Access::Connect | Access::Read | Access::Write => return,
+    };
+    let component = efs.component;
+    let client = service.component;
+    let file_system = file_system_id(component);
+    let access_point = access_point_id(component);
+    wiring.volumes.push(json!({
+        "Name": component.name,
+        "EFSVolumeConfiguration": {
+            "FilesystemId": reference(&file_system),
+            "TransitEncryption": "ENABLED",
+            "AuthorizationConfig": { "AccessPointId": reference(&access_point), "IAM": "ENABLED" },
+        },
+    }));
+    wiring.mount_points.push(json!({ "SourceVolume": component.name, "ContainerPath": path, "ReadOnly": false }));
+    wiring.env(env_name(&component.name, "PATH"), json!(path));
+    wiring.task_statements.push(json!({
+        "Sid": format!("Mount{}", logical_id(&component.name, "")),
+        "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+        "Effect": "Allow",
+        "Resource": get_att(&file_system, "Arn"),
+        "Condition": { "StringEquals": { "elasticfilesystem:AccessPointArn": get_att(&access_point, "Arn") } },
+    }));
+    network::connect(
+        lowering,
+        &service::security_group_id(client),
+        &security_group_id(component),
+        2049,
+        &format!("NFS (TLS) from service {}", client.name),
+        &format!("NFS (TLS) to {}", component.name),
+    );
 }

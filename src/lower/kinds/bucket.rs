@@ -3,10 +3,13 @@
 //! block, owner-enforced ownership, a TLS-only policy, access logging and
 //! lifecycle rules.
 
-use super::template::{get_att, reference, sub, Resource};
-use super::view::Bucket;
-use super::{logical_id, Lowering, Suppression};
+use super::service::{env_name, Wiring};
+use super::Access;
 use crate::check::model::Component;
+use crate::lower::template::{get_att, reference, sub, Resource};
+use crate::lower::view::Bucket;
+use crate::lower::{logical_id, Lowering, Suppression};
+use crate::naming::Named;
 use serde_json::{json, Value};
 
 pub const LOG_BUCKET: &str = "LogBucket";
@@ -110,7 +113,12 @@ pub fn log_bucket(lowering: &mut Lowering<'_>) {
     );
 }
 
-pub fn lower(lowering: &mut Lowering<'_>, view: &Bucket<'_>) {
+/// The bucket's name, with the account id.
+pub fn names(base: &str) -> Vec<Named> {
+    vec![Named::bucket(base.to_string())]
+}
+
+pub fn resources(lowering: &mut Lowering<'_>, view: &Bucket<'_>) {
     let bucket = view.component;
     let id = bucket_id(bucket);
     let encryption = if view.encrypted {
@@ -155,4 +163,37 @@ pub fn lower(lowering: &mut Lowering<'_>, view: &Bucket<'_>) {
             ),
         );
     }
+}
+
+/// The bucket's name.
+pub fn outputs(view: &Bucket<'_>) -> Vec<(&'static str, &'static str, Value)> {
+    vec![("ResultsBucketName", "the results bucket", reference(&bucket_id(view.component)))]
+}
+
+/// A service that `reads` or `writes`: the bucket's name in its environment,
+/// the object actions of that access and listing, and the key through S3.
+pub fn serve(s3: &Bucket<'_>, access: Access<'_>, wiring: &mut Wiring) {
+    let writes = match access {
+        Access::Read => false,
+        Access::Write => true,
+        Access::Connect | Access::Mount(_) => return,
+    };
+    let name = s3.component.name.as_str();
+    let bucket = bucket_id(s3.component);
+    wiring.env(env_name(name, "BUCKET"), reference(&bucket));
+    let object_actions: &[&str] =
+        if writes { &["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"] } else { &["s3:GetObject"] };
+    wiring.task_statements.push(json!({
+        "Sid": format!("{}{}Objects", if writes { "Write" } else { "Read" }, logical_id(name, "")),
+        "Action": object_actions,
+        "Effect": "Allow",
+        "Resource": sub(format!("${{{bucket}.Arn}}/*")),
+    }));
+    wiring.task_statements.push(json!({
+        "Sid": format!("List{}{}", logical_id(name, ""), if writes { "ForWrites" } else { "" }),
+        "Action": "s3:ListBucket",
+        "Effect": "Allow",
+        "Resource": get_att(&bucket, "Arn"),
+    }));
+    wiring.kms_via.push("s3");
 }

@@ -3,10 +3,10 @@
 //! asks for one; VPC endpoints to reach AWS services; flow logs to an
 //! encrypted log group; and the helpers for per-component security groups.
 
-use super::template::{availability_zone, get_att, reference, sub, Fn, Resource};
-use super::view::{Egress, Network, Typed};
-use super::Lowering;
 use crate::check::model::Component;
+use crate::lower::template::{availability_zone, get_att, reference, sub, Fn, Resource};
+use crate::lower::view::{Egress, Network, Typed};
+use crate::lower::Lowering;
 use serde_json::{json, Value};
 
 pub const VPC: &str = "Vpc";
@@ -32,7 +32,7 @@ fn subnet_cidr(index: u32) -> Value {
     Fn::Select(index, Box::new(Fn::Cidr(get_att(VPC, "CidrBlock"), 12, 12).into())).into()
 }
 
-pub fn lower(lowering: &mut Lowering<'_>, view: &Network<'_>) {
+pub fn resources(lowering: &mut Lowering<'_>, view: &Network<'_>) {
     let network = view.component;
     let cidr = lowering.string_or_parameter(view.cidr, "the VPC's IPv4 address range (CIDR)");
     let zones = zones(lowering);
@@ -327,4 +327,18 @@ pub fn allow_egress(lowering: &mut Lowering<'_>, source: &str, target: &str, por
             }),
         ),
     );
+}
+
+/// Opens one TCP port from a client's security group to a server's: the
+/// server's ingress and the client's egress, each with its description.
+pub fn connect(
+    lowering: &mut Lowering<'_>,
+    client: &str,
+    server: &str,
+    port: u64,
+    ingress_description: &str,
+    egress_description: &str,
+) {
+    allow(lowering, server, client, port, ingress_description);
+    allow_egress(lowering, client, server, port, egress_description);
 }

@@ -2,12 +2,18 @@
 //! the cluster (encrypted, IAM authentication, log export, backups,
 //! Serverless v2 scaling), and a writer and readers in different zones.
 
+use super::alarms::{Alarm, ABOVE};
 use super::network::{self, assume};
-use super::template::{availability_zone, get_att, reference, sub, Resource};
-use super::view::Database;
-use super::{logical_id, Lowering, Suppression};
+use super::service::{self, env_name, Wiring};
+use super::Access;
 use crate::check::model::Component;
+use crate::lower::template::{availability_zone, get_att, reference, sub, Resource};
+use crate::lower::view::Database;
+use crate::lower::view::{Alarms, Service};
+use crate::lower::{logical_id, Lowering, Suppression};
+use crate::naming::Named;
 use serde_json::json;
+use serde_json::Value;
 
 /// A database's security group, for the services that connect to it.
 pub fn security_group_id(component: &Component) -> String {
@@ -23,7 +29,16 @@ pub fn instance_ids(database: &Database<'_>) -> Vec<String> {
     (1..=database.readers + 1).map(|n| logical_id(&database.component.name, &format!("Instance{n}"))).collect()
 }
 
-pub fn lower(lowering: &mut Lowering<'_>, database: &Database<'_>) {
+/// The cluster's identifier, and the instances' (writer 1, readers up to
+/// 16: `readers` is at most 15).
+pub fn names(base: &str) -> Vec<Named> {
+    vec![
+        Named::new("Aurora cluster identifier", base.to_string(), 63),
+        Named::new("Aurora instance identifier", format!("{base}-16"), 63),
+    ]
+}
+
+pub fn resources(lowering: &mut Lowering<'_>, database: &Database<'_>) {
     let db = database.component;
     let id = |suffix: &str| logical_id(&db.name, suffix);
     let (min_acu, max_acu) = database.capacity;
@@ -141,7 +156,7 @@ pub fn lower(lowering: &mut Lowering<'_>, database: &Database<'_>) {
                 "PerformanceInsightsRetentionPeriod": 7,
             }),
         )
-        .policy(super::template::Policy::Delete);
+        .policy(crate::lower::template::Policy::Delete);
         lowering.add(instance, resource);
         lowering.record_waivers(instance, db);
         lowering.suppress(
@@ -155,4 +170,110 @@ pub fn lower(lowering: &mut Lowering<'_>, database: &Database<'_>) {
             },
         );
     }
+}
+
+/// The alarms that watch a database.
+pub fn alarms(view: &Database<'_>, thresholds: &Alarms<'_>) -> Vec<Alarm> {
+    let component = view.component;
+    let cpu = thresholds.cpu;
+    let name = &component.name;
+    let id = |what: &str| logical_id(name, what);
+    let above = ABOVE;
+    let cluster = cluster_id(component);
+    let dimension = vec![("DBClusterIdentifier", reference(&cluster))];
+    vec![
+        Alarm {
+            id: id("DatabaseCpu"),
+            description: format!("Aurora {name}: CPU above {cpu}%"),
+            namespace: "AWS/RDS",
+            metric: "CPUUtilization",
+            dimensions: dimension.clone(),
+            statistic: "Average",
+            threshold: cpu,
+            comparison: above,
+        },
+        Alarm {
+            id: id("DatabaseConnections"),
+            description: format!("Aurora {name}: more than 500 connections"),
+            namespace: "AWS/RDS",
+            metric: "DatabaseConnections",
+            dimensions: dimension.clone(),
+            statistic: "Maximum",
+            threshold: 500.0,
+            comparison: above,
+        },
+        Alarm {
+            id: id("DatabaseCapacity"),
+            description: format!("Aurora {name}: Serverless v2 capacity above {cpu}% of its maximum"),
+            namespace: "AWS/RDS",
+            metric: "ACUUtilization",
+            dimensions: dimension,
+            statistic: "Average",
+            threshold: cpu,
+            comparison: above,
+        },
+    ]
+}
+
+/// The writer and reader endpoints, the port and the master secret.
+pub fn outputs(view: &Database<'_>) -> Vec<(&'static str, &'static str, Value)> {
+    let cluster = cluster_id(view.component);
+    vec![
+        ("DatabaseEndpoint", "the Aurora writer endpoint", get_att(&cluster, "Endpoint.Address")),
+        ("DatabaseReaderEndpoint", "the Aurora reader endpoint", get_att(&cluster, "ReadEndpoint.Address")),
+        ("DatabasePort", "the Aurora port", get_att(&cluster, "Endpoint.Port")),
+        (
+            "DatabaseSecretArn",
+            "the existing secret with the master credentials (partial ARN)",
+            // A `param` name's parameter exists: the cluster registered it.
+            sub(crate::lower::partial_secret_arn(&view.credentials.name_pattern())),
+        ),
+    ]
+}
+
+/// A service that `connects`: endpoint, port, database and user in its
+/// environment; IAM authentication (or the master secret without it); and
+/// PostgreSQL through the two security groups.
+pub fn serve(
+    lowering: &mut Lowering<'_>,
+    db: &Database<'_>,
+    service: &Service<'_>,
+    access: Access<'_>,
+    wiring: &mut Wiring,
+) {
+    match access {
+        Access::Connect => {}
+        Access::Read | Access::Write | Access::Mount(_) => return,
+    }
+    let name = db.component.name.as_str();
+    let client = service.component;
+    let cluster = cluster_id(db.component);
+    let port = db.port;
+    wiring.env(env_name(name, "HOST"), get_att(&cluster, "Endpoint.Address"));
+    wiring.env(env_name(name, "PORT"), json!(port.to_string()));
+    let database_name = lowering.string_or_parameter(db.database_name, "name of the database created in the cluster");
+    wiring.env(env_name(name, "DATABASE"), database_name);
+    wiring.env(env_name(name, "USER"), json!(client.name));
+    if db.iam_auth {
+        wiring.task_statements.push(json!({
+            "Sid": format!("Connect{}", logical_id(name, "")),
+            "Action": "rds-db:connect",
+            "Effect": "Allow",
+            "Resource": sub(format!("arn:${{AWS::Partition}}:rds-db:${{AWS::Region}}:${{AWS::AccountId}}:dbuser:${{{cluster}.DBClusterResourceId}}/{}", client.name)),
+        }));
+    } else {
+        wiring.inject(
+            lowering,
+            &db.credentials,
+            &[(env_name(name, "USERNAME"), "username"), (env_name(name, "PASSWORD"), "password")],
+        );
+    }
+    network::connect(
+        lowering,
+        &service::security_group_id(client),
+        &security_group_id(db.component),
+        port,
+        &format!("PostgreSQL from service {}", client.name),
+        &format!("PostgreSQL to {name}"),
+    );
 }

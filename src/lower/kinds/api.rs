@@ -5,11 +5,15 @@
 //! the service's tasks (TLS). Access and execution logs go to encrypted log
 //! groups without request bodies; a WAF web ACL guards the stage.
 
+use super::alarms::{Alarm, ABOVE};
 use super::network;
-use super::template::{get_att, reference, sub, Resource};
-use super::view::{Api, Authorization, ExecutionLogs, TlsPolicy, Views};
-use super::{bucket, logical_id, service, Lowering, Suppression, Text};
+use super::{bucket, service};
 use crate::check::model::Component;
+use crate::lower::template::{get_att, reference, sub, Resource};
+use crate::lower::view::Alarms;
+use crate::lower::view::{Api, Authorization, ExecutionLogs, Text, TlsPolicy, Views};
+use crate::lower::{logical_id, Lowering, Suppression};
+use crate::naming::Named;
 use crate::InternalError;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -55,7 +59,15 @@ fn listener_port(index: usize) -> u64 {
     443 + index as u64 * 1000
 }
 
-pub fn lower(lowering: &mut Lowering<'_>, view: &Api<'_>) -> Result<(), InternalError> {
+/// The REST API's and the load balancer's names.
+pub fn names(base: &str) -> Vec<Named> {
+    vec![
+        Named::new("API Gateway REST API name", base.to_string(), 255),
+        Named::new("network load balancer name", base.to_string(), 32),
+    ]
+}
+
+pub fn resources(lowering: &mut Lowering<'_>, view: &Api<'_>) -> Result<(), InternalError> {
     let views = lowering.views;
     let api = view.component;
     let id = |suffix: &str| logical_id(&api.name, suffix);
@@ -223,7 +235,7 @@ pub fn lower(lowering: &mut Lowering<'_>, view: &Api<'_>) -> Result<(), Internal
             .collect();
         let uri_host = match &domain {
             Value::String(host) => json!(format!("https://{host}:{}{}", listener_port(index), route.path)),
-            other => super::template::Fn::Join(
+            other => crate::lower::template::Fn::Join(
                 String::new(),
                 vec![json!("https://"), other.clone(), json!(format!(":{}{}", listener_port(index), route.path))],
             )
@@ -533,4 +545,67 @@ fn firewall(lowering: &mut Lowering<'_>, api: &Component, rest_api: &str, stage:
             }),
         ),
     );
+}
+
+/// The alarms that watch an api.
+pub fn alarms(lowering: &Lowering<'_>, api_view: &Api<'_>, thresholds: &Alarms<'_>) -> Vec<Alarm> {
+    let component = api_view.component;
+    let name = &component.name;
+    let id = |what: &str| logical_id(name, what);
+    let above = ABOVE;
+    let rest = vec![("ApiName", sub(lowering.name_pattern(&[name]))), ("Stage", json!("api"))];
+    let mut alarms = vec![
+        Alarm {
+            id: id("Api5xx"),
+            description: format!("api {name}: server errors"),
+            namespace: "AWS/ApiGateway",
+            metric: "5XXError",
+            dimensions: rest.clone(),
+            statistic: "Sum",
+            threshold: 0.0,
+            comparison: above,
+        },
+        Alarm {
+            id: id("ApiLatency"),
+            description: format!("api {name}: p99 latency too high"),
+            namespace: "AWS/ApiGateway",
+            metric: "Latency",
+            dimensions: rest,
+            statistic: "p99",
+            threshold: thresholds.latency.as_secs_f64() * 1000.0,
+            comparison: above,
+        },
+    ];
+    let targets = api_view.targets();
+    for target in lowering.program.components.iter().filter(|c| targets.iter().any(|t| t.name == c.name)) {
+        alarms.push(Alarm {
+            id: id(&logical_id(&target.name, "UnhealthyHosts")),
+            description: format!("api {name}: unhealthy tasks of service {}", target.name),
+            namespace: "AWS/NetworkELB",
+            metric: "UnHealthyHostCount",
+            dimensions: vec![
+                ("LoadBalancer", get_att(&load_balancer_id(component), "LoadBalancerFullName")),
+                ("TargetGroup", get_att(&target_group_id(component, target), "TargetGroupFullName")),
+            ],
+            statistic: "Maximum",
+            threshold: 0.0,
+            comparison: above,
+        });
+    }
+    alarms
+}
+
+/// The api's URL, domain, the target of its DNS record and the REST API.
+pub fn outputs(view: &Api<'_>) -> Vec<(&'static str, &'static str, Value)> {
+    let domain = domain_id(view.component);
+    vec![
+        ("ApiGatewayUrl", "the API's URL (its mutual-TLS custom domain)", sub(format!("https://${{{domain}}}/"))),
+        ("ApiDomainName", "the API's custom domain", reference(&domain)),
+        (
+            "ApiRegionalDomainName",
+            "the target of the domain's DNS record (CNAME or alias)",
+            get_att(&domain, "RegionalDomainName"),
+        ),
+        ("ApiRestApiId", "the REST API", reference(&rest_api_id(view.component))),
+    ]
 }

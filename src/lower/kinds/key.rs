@@ -4,14 +4,20 @@
 //! admits the two service principals that encrypt without a caller's
 //! credentials: CloudWatch Logs and CloudWatch alarms.
 
-use super::template::{reference, sub, Resource};
-use super::view::Key;
-use super::Lowering;
+use crate::lower::template::{reference, sub, Resource};
+use crate::lower::view::Key;
+use crate::lower::Lowering;
+use crate::naming::Named;
 use serde_json::json;
 
 pub const KEY_ID: &str = "PipelineKey";
 
-pub fn lower(lowering: &mut Lowering<'_>, view: &Key<'_>) {
+/// The key's alias, `alias/PIPELINE-key-SUFFIX`.
+pub fn names(base: &str) -> Vec<Named> {
+    vec![Named::new("KMS alias", format!("alias/{base}"), 256)]
+}
+
+pub fn resources(lowering: &mut Lowering<'_>, view: &Key<'_>) {
     let key = view.component;
     let rotation_days = view.rotation_days();
     let pending_days = view.deletion_window_days();
