@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
-const URI: &str = "file:///work/pipeline.medimg";
+const URI: &str = "file:///pipelines/imaging.medimg";
 
 const EXAMPLE: &str = "\
 pipeline medimg <
