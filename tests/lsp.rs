@@ -382,6 +382,33 @@ mod properties {
         session.stop();
     }
 
+    /// Columns go out, and come back, in UTF-16 code units: the X-ray
+    /// emoji before the error is two units and four bytes.
+    #[test]
+    fn columns_are_utf16_code_units() {
+        let text = "pipeline p <\n  secret s < existing \"🩻\" >  database aurora < credentials s  backup 1d >\n>\n";
+        let mut session = Session::start();
+        session.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": URI, "languageId": "medimg", "version": 1, "text": text } }),
+        );
+        let diagnostics = session.diagnostics();
+        let backup = diagnostics.iter().find(|d| d["code"] == "MEDC-1010").expect("the short backup");
+        let line = text.lines().nth(1).unwrap();
+        let bytes = line.find("backup").unwrap();
+        let units = line[..bytes].encode_utf16().count();
+        assert_eq!(units, bytes - 2);
+        assert_eq!(backup["range"]["start"], json!({ "line": 1, "character": units }));
+        let hover = session
+            .request(
+                "textDocument/hover",
+                json!({ "textDocument": { "uri": URI }, "position": { "line": 1, "character": units + 1 } }),
+            )
+            .unwrap();
+        assert!(hover["contents"]["value"].as_str().unwrap().starts_with("**backup**"), "{hover}");
+        session.stop();
+    }
+
     fn fragment() -> impl Strategy<Value = String> {
         prop_oneof![
             Just("<".to_string()),
