@@ -217,6 +217,8 @@ pub enum Found<'o, 'a> {
     PipelineKeyword,
     PipelineName,
     Kind(&'o Component<'a>),
+    /// The engine of a component that has a name of its own (otherwise the
+    /// engine is its name: `ComponentName`).
     Engine(&'o Component<'a>),
     ComponentName(&'o Component<'a>),
     SettingName(&'o Setting<'a>),
@@ -239,6 +241,8 @@ pub fn touches(span: Span, offset: usize) -> bool {
 }
 
 impl<'a> Outline<'a> {
+    /// The position lookup: what stands at `offset`, the most specific
+    /// node first (a name before the entry that holds it).
     pub fn find_at<'o>(&'o self, offset: usize) -> Found<'o, 'a> {
         if touches(self.program.keyword, offset) {
             return Found::PipelineKeyword;
@@ -277,8 +281,8 @@ impl<'a> Outline<'a> {
         out
     }
 
-    /// Every place a component name is used as a value, with the kinds the
-    /// setting accepts (route targets take a service).
+    /// Every place a component name is used as a value: the words of
+    /// reference settings, mounts' storage, routes' targets.
     pub fn references(&self) -> Vec<&'a Ident> {
         let mut out = Vec::new();
         for entry in self.walk() {
