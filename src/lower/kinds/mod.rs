@@ -162,6 +162,25 @@ pub fn serve(
     }
 }
 
+/// The VPC interface endpoint (logical-id stem, service name) through which
+/// a service reaches a component of this kind without the internet, beyond
+/// the ones every service has (ECR, Logs, Secrets Manager, KMS).
+pub fn interface_endpoint(typed: &Typed<'_>) -> Option<(&'static str, &'static str)> {
+    match typed {
+        Typed::Stream(_) => Some(("Kinesis", "kinesis-streams")),
+        // S3 is reached through the gateway endpoint every network has; the
+        // databases, caches and file systems are in the VPC.
+        Typed::Bucket(_) | Typed::Database(_) | Typed::Cache(_) | Typed::Storage(_) => None,
+        Typed::Key(_)
+        | Typed::Secret(_)
+        | Typed::Network(_)
+        | Typed::Service(_)
+        | Typed::Api(_)
+        | Typed::Alarms(_)
+        | Typed::Backup(_) => None,
+    }
+}
+
 /// The resources of a component that get names, for the checker's length
 /// limits: `base` is `PIPELINE-NAME`, as the lowering names them.
 pub fn names(kind: Kind, base: &str) -> Vec<Named> {

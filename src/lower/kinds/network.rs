@@ -5,7 +5,7 @@
 
 use crate::check::model::Component;
 use crate::lower::template::{availability_zone, get_att, reference, sub, Fn, Resource};
-use crate::lower::view::{Egress, Network, Typed};
+use crate::lower::view::{Egress, Network};
 use crate::lower::Lowering;
 use serde_json::{json, Value};
 
@@ -116,12 +116,19 @@ fn interface_endpoints(lowering: &mut Lowering<'_>) {
         ("SecretsManager", "secretsmanager"),
         ("Kms", "kms"),
     ];
-    let writes_streams = services
-        .iter()
-        .any(|s| s.writes.iter().chain(&s.reads).any(|c| matches!(views.get(&c.name), Some(Typed::Stream(_)))));
-    if writes_streams {
-        endpoints.push(("Kinesis", "kinesis-streams"));
+    // The endpoints of the AWS services behind what the services use, once
+    // each, in the order of their kinds.
+    let mut used: Vec<(&'static str, &'static str)> = Vec::new();
+    for service in &services {
+        let named = service.connects.iter().chain(&service.reads).chain(&service.writes);
+        let named = named.copied().chain(service.mounts.iter().map(|m| m.storage));
+        for endpoint in named.filter_map(|c| views.get(&c.name)).filter_map(super::interface_endpoint) {
+            if !used.contains(&endpoint) {
+                used.push(endpoint);
+            }
+        }
     }
+    endpoints.extend(used);
     security_group(
         lowering,
         ENDPOINT_SECURITY_GROUP,
