@@ -67,8 +67,8 @@ fn setting(decl: &Map<String, Value>) -> String {
         })
         .collect();
     format!(
-        "SettingDecl {{ name: {}, ty: {}, doc: {}, default: {}, disposable: {}, required: {}, repeat: {}, unit: {}, \
-         aliases: vec![{}], constraints: vec![{}], settings: {} }}",
+        "SettingDecl {{ name: {}, ty: {}, doc: {}, default: {}, disposable: {}, required: {}, repeat: {}, parameter: {}, \
+         unit: {}, aliases: vec![{}], constraints: vec![{}], settings: {} }}",
         string(field(decl, "name")),
         ty(field(decl, "ty")),
         string(field(decl, "doc")),
@@ -76,6 +76,7 @@ fn setting(decl: &Map<String, Value>) -> String {
         optional(field(decl, "disposable"), value),
         optional(field(decl, "required"), |c| format!("code({})?", text(c))),
         boolean(field(decl, "repeat")),
+        decl.get("parameter").map_or_else(|| "false".to_string(), boolean),
         optional(field(decl, "unit"), |n| format!("{}u64", unsigned(n))),
         aliases.join(", "),
         constraints.join(", "),

@@ -60,3 +60,29 @@ pub fn pipeline_names(program: &Program) -> Vec<Named> {
         Named::bucket(stem(&[&program.name.name, "logs"])),
     ]
 }
+
+/// The environment variables medc sets in a container for a component it
+/// uses: `AURORA_HOST`, `QUEUE_AUTH_TOKEN`... (`COMPONENT_FIELD`).
+pub const ENV_FIELDS: &[&str] = &[
+    "HOST",
+    "READER_HOST",
+    "PORT",
+    "DATABASE",
+    "USER",
+    "USERNAME",
+    "PASSWORD",
+    "TLS",
+    "AUTH_TOKEN",
+    "STREAM",
+    "BUCKET",
+    "PATH",
+];
+
+/// Environment variables medc sets in every container.
+pub const ENV_FIXED: &[&str] = &["AWS_REGION"];
+
+/// The environment variable for a field of a component, as the lowering
+/// sets it: `db-main` and `db_main` both give `DB_MAIN_HOST`.
+pub fn env_name(component: &str, field: &str) -> String {
+    format!("{}_{field}", component.to_uppercase().replace('-', "_"))
+}

@@ -34,7 +34,7 @@ fn a_program_with_errors_exits_one() {
 
 #[test]
 fn warnings_alone_exit_zero() {
-    medc().args(["check", "tests/cases/warn/MEDC-1018-internet-egress.medimg"]).assert().code(0);
+    medc().args(["check", "tests/cases/warn/MEDC-0302-unused-waiver.medimg"]).assert().code(0);
 }
 
 #[test]

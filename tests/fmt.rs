@@ -77,15 +77,7 @@ fn messy_inputs() {
 fn repository_files() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    for dir in [
-        "examples",
-        "stdlib",
-        "tests/cases/ok",
-        "tests/cases/fmt",
-        "tests/cases/warn",
-        "tests/cases/waived",
-        "tests/cases/note",
-    ] {
+    for dir in ["examples", "stdlib", "tests/cases/ok", "tests/cases/fmt", "tests/cases/warn", "tests/cases/waived"] {
         let mut paths: Vec<_> = std::fs::read_dir(root.join(dir)).unwrap().map(|e| e.unwrap().path()).collect();
         paths.sort();
         for path in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "medimg")) {

@@ -8,8 +8,6 @@
 //! - `warn/`: programs that compile with the expected warning.
 //! - `waived/`: programs whose finding a waiver lets through; the expected
 //!   code must appear as a note, and nothing as an error.
-//! - `note/`: programs that compile with the expected note, which no waiver
-//!   let through (a rule whose severity is `note`).
 //!
 //! Which cases a compliance rule needs is decided by the catalogue; see
 //! `every_compliance_rule_has_its_cases`.
@@ -125,30 +123,13 @@ fn waived_findings() {
     });
 }
 
-#[test]
-fn programs_with_notes() {
-    insta::glob!("cases/note/*.medimg", |path| {
-        let expected = expected_code(&std::fs::read(path).unwrap());
-        let (file, diagnostics, analysis) = run(path);
-        assert_eq!(codes(&diagnostics, Severity::Error), Vec::<&str>::new(), "{}", path.display());
-        let notes: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.code.code == expected).collect();
-        assert!(
-            !notes.is_empty() && notes.iter().all(|d| d.severity == Severity::Note && d.waived.is_none()),
-            "{}: expected {expected} as a note of its own, got {notes:?}",
-            path.display()
-        );
-        assert!(analysis.expect("a note case decodes").valid().is_some(), "a note case compiles");
-        insta::assert_snapshot!(rendered(&file, &diagnostics));
-    });
-}
-
 /// The cases the catalogue requires of every compliance rule:
 ///
 /// - one that shows it firing, in the folder of the severity it fires at:
 ///   `err/rule-CODE-*` for an error, `warn/CODE-*` for a warning, and
-///   `note/CODE-*` for a note. A note-severity rule (MEDC-1022) never
-///   rejects a program, so its firing case is a program that compiles with
-///   the note;
+///   `note/CODE-*` for a note (no rule is a note today: a finding that
+///   lets nothing through would need no waiver, and every relaxed
+///   protection needs one);
 /// - one that waives it: `waived/CODE-*` when it is waivable; otherwise an
 ///   `err/` case (`// expect: MEDC-0303`) in which `waive CODE` is refused.
 ///   A note lets nothing through, so a note-severity rule is not waivable.

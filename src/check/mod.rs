@@ -6,12 +6,15 @@ mod constraints;
 pub mod dump;
 mod elaborate;
 pub use elaborate::implicit_secret_name;
+pub mod iam;
 mod limits;
 pub mod model;
 mod references;
 mod resolve;
 pub mod rules;
-mod waivers;
+pub mod secrets;
+pub mod values;
+pub mod waivers;
 
 use crate::diagnostics::{codes, Diagnostic};
 use crate::stdlib::Schema;
@@ -48,6 +51,9 @@ pub fn check(ast: &ast::Program, schema: &Schema, source: &str) -> (Program, Vec
     constraints::check(&program, schema, source, &mut findings);
     rules::check(&program, &mut findings);
     limits::check(&program, &mut findings);
+    iam::check(&program, &mut findings);
+    secrets::check(&program, &mut findings);
+    values::check(&program, &mut findings);
     waivers::apply(&mut program, findings, source, &mut diagnostics);
     // Whether something is used is a judgement on a valid program: a setting
     // rejected above would make what it names look unused.

@@ -459,16 +459,12 @@ impl Resolver<'_> {
             ));
             return None;
         }
-        let reason_length = waiver.reason.trim().chars().count();
-        if reason_length < super::waivers::MIN_REASON {
+        if let Some(why) = super::waivers::reason_problem(&waiver.reason) {
             self.diagnostics.push(Diagnostic::new(
                 &codes::WAIVER_REASON,
-                format!("the reason for waiving {} is too short", code.code),
-                Label::new(
-                    waiver.reason_span,
-                    format!("{reason_length} characters; at least {} are needed", super::waivers::MIN_REASON),
-                ),
-                "say in a sentence why the rule does not apply here; auditors read it in the template",
+                format!("the reason for waiving {} explains nothing", code.code),
+                Label::new(waiver.reason_span, why),
+                "say in a sentence of words why the rule does not apply here; auditors read it in the template",
             ));
             return None;
         }

@@ -11,6 +11,58 @@ use std::collections::HashMap;
 
 /// The shortest reason accepted: about a sentence.
 pub const MIN_REASON: usize = 20;
+/// The fewest words a reason has: a word is at least two letters.
+pub const MIN_WORDS: usize = 4;
+
+/// Unicode's format characters (general category Cf, Unicode 15.1):
+/// invisible characters that change how text around them is displayed or
+/// joined, such as zero-width spaces and bidirectional controls.
+const FORMAT_CHARACTERS: &[(char, char)] = &[
+    ('\u{00AD}', '\u{00AD}'),
+    ('\u{0600}', '\u{0605}'),
+    ('\u{061C}', '\u{061C}'),
+    ('\u{06DD}', '\u{06DD}'),
+    ('\u{070F}', '\u{070F}'),
+    ('\u{0890}', '\u{0891}'),
+    ('\u{08E2}', '\u{08E2}'),
+    ('\u{180E}', '\u{180E}'),
+    ('\u{200B}', '\u{200F}'),
+    ('\u{202A}', '\u{202E}'),
+    ('\u{2060}', '\u{2064}'),
+    ('\u{2066}', '\u{206F}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+    ('\u{FFF9}', '\u{FFFB}'),
+    ('\u{110BD}', '\u{110BD}'),
+    ('\u{110CD}', '\u{110CD}'),
+    ('\u{13430}', '\u{1343F}'),
+    ('\u{1BCA0}', '\u{1BCA3}'),
+    ('\u{1D173}', '\u{1D17A}'),
+    ('\u{E0001}', '\u{E0001}'),
+    ('\u{E0020}', '\u{E007F}'),
+];
+
+/// Whether a character is a control or an invisible format character.
+pub fn invisible(c: char) -> bool {
+    c.is_control() || FORMAT_CHARACTERS.iter().any(|(low, high)| (*low..=*high).contains(&c))
+}
+
+/// Why a waiver's reason explains nothing, if it does not: a reason is a
+/// sentence of words, with no control or invisible characters.
+pub fn reason_problem(reason: &str) -> Option<String> {
+    if let Some(c) = reason.chars().find(|c| invisible(*c)) {
+        return Some(format!("`U+{:04X}` is an invisible or control character", c as u32));
+    }
+    let length = reason.trim().chars().count();
+    if length < MIN_REASON {
+        return Some(format!("{length} characters; at least {MIN_REASON} are needed"));
+    }
+    let words =
+        reason.split_whitespace().filter(|word| word.chars().filter(|c| c.is_alphabetic()).count() >= 2).count();
+    if words < MIN_WORDS {
+        return Some(format!("{words} words of letters; at least {MIN_WORDS} are needed"));
+    }
+    None
+}
 
 pub fn apply(program: &mut Program, findings: Vec<Finding>, source: &str, diagnostics: &mut Vec<Diagnostic>) {
     let mut used = vec![false; program.waivers.len()];

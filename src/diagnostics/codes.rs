@@ -312,6 +312,21 @@ language_code!(
 such as `image param ProcessorImage`. The name is letters and digits."
 );
 
+language_code!(
+    BIDI_CONTROL,
+    "MEDC-0019",
+    Syntax,
+    Error,
+    "bidirectional control character",
+    "The program contains a Unicode bidirectional control character (U+202A to
+U+202E, U+2066 to U+2069). These characters reorder how text is displayed, so
+that a comment, a string or a waiver's reason can show a reviewer something
+other than what medc reads (the \"Trojan Source\" attack, CVE-2021-42574).
+They are refused everywhere in a program, as rustc refuses them. Write the
+text in logical order; for right-to-left words, no control character is
+needed."
+);
+
 // ------------------------------------------------------------------ names
 
 language_code!(
@@ -706,6 +721,176 @@ owner, managed-by) and then the pipeline's `tags`, so a pipeline may write at
 most 44."
 );
 
+language_code!(
+    IAM_ACTION,
+    "MEDC-0250",
+    Types,
+    Error,
+    "not an IAM action",
+    "A `grant` names IAM actions as `service:Action`, and each must be an action AWS
+defines. medc checks every action against the IAM action catalogue (the AWS
+Service Authorization Reference, as shipped in cfn-lint's `Policies.json`;
+`data/iam-actions.txt` is the copy medc embeds). A misspelt action grants
+nothing, and the service fails at run time rather than at `medc build`."
+);
+
+language_code!(
+    SECRET_NAME,
+    "MEDC-0251",
+    Types,
+    Error,
+    "invalid Secrets Manager secret name",
+    "A secret's `existing` is the name of an existing Secrets Manager entry: 1 to
+512 ASCII letters, digits and `/ _ + = . @ -`, as Secrets Manager documents.
+medc derives the secret's ARN (for `GetSecretValue` permissions) from the
+name, so a name with a wildcard (`*`, `?`) would grant every matching secret,
+and a name ending in `-` and six characters would be confused with the random
+suffix Secrets Manager appends to every ARN."
+);
+
+language_code!(
+    KEY_ARN,
+    "MEDC-0252",
+    Types,
+    Error,
+    "invalid KMS key ARN",
+    "A secret's `key` is the ARN of the customer-managed KMS key the secret is
+encrypted with: `arn:aws:kms:REGION:ACCOUNT:key/KEY-ID`, where the key id is
+a UUID or a multi-region `mrk-` id. Services that read the secret get
+`kms:Decrypt` on exactly that key, so an alias, a bare id or a wildcard is
+refused."
+);
+
+language_code!(
+    VPC_CIDR,
+    "MEDC-0253",
+    Types,
+    Error,
+    "unusable VPC address range",
+    "The network's `cidr` is an IPv4 block in CIDR notation from the private ranges
+(10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16), with no host bits set. medc
+carves twelve /20 subnets from it (private, isolated and public tiers across
+up to three zones), so the block must be a /16, the largest VPC AWS allows."
+);
+
+language_code!(
+    HEALTH_PATH,
+    "MEDC-0254",
+    Types,
+    Error,
+    "invalid health check path",
+    "A service's `health` is the HTTPS path its load balancer and its container
+health check probe: `/` followed by letters, digits and `- . _ ~ /`, at most
+1024 characters, with no `..` or `//`. The container's health check runs
+`curl` with the path as an argument, never through a shell, so the path is an
+URL path and nothing else."
+);
+
+language_code!(
+    MOUNT_PATH,
+    "MEDC-0255",
+    Types,
+    Error,
+    "invalid mount path",
+    "A `mount` places a file system at an absolute path in the container: `/`
+followed by segments of letters, digits, `-`, `_` and `.`, with no `.` or `..`
+segment. A path may not be `/tmp` (medc's own scratch volume) or under it,
+and two mounts of one service may not share a path or nest. Mounting over the
+image's system directories is MEDC-1019."
+);
+
+language_code!(
+    ENV_NAME,
+    "MEDC-0256",
+    Types,
+    Error,
+    "environment variable name medc owns or AWS refuses",
+    "A service's `env` names are letters, digits and `_`, not starting with a
+digit. Names that medc sets itself (`AWS_REGION`, and the `COMPONENT_HOST`,
+`COMPONENT_PORT`... of every component in the pipeline) and the `AWS_` and
+`ECS_` prefixes, which AWS reserves, are refused: redefining them would point
+the service at another endpoint than the one its permissions and security
+groups were built for."
+);
+
+language_code!(
+    FILE_MODE,
+    "MEDC-0257",
+    Types,
+    Error,
+    "invalid file mode",
+    "An access point's `permissions` is the octal mode of its root directory, as
+EFS takes it: three or four octal digits, such as `\"0750\"`. A mode that
+lets other users in, that lets the group write, or that sets the setuid,
+setgid or sticky bits is MEDC-1016."
+);
+
+language_code!(
+    BACKUP_SCHEDULE,
+    "MEDC-0258",
+    Types,
+    Error,
+    "backup schedule AWS Backup refuses or that never runs",
+    "A backup `schedule` is an AWS Backup cron expression, `cron(MINUTES HOURS
+DAY-OF-MONTH MONTH DAY-OF-WEEK YEAR)`, with `?` in exactly one of the two day
+fields and one minute of the hour. The year must be `*`: a plan that runs in
+one year only stops taking backups after it. A schedule that can never run
+(the 30th of February) is refused. A schedule that runs less often than daily
+is MEDC-1011."
+);
+
+language_code!(
+    EMAIL_ADDRESS,
+    "MEDC-0259",
+    Types,
+    Error,
+    "not an e-mail address",
+    "The alarms' `notify` is the e-mail address SNS subscribes to the alarm
+topic: `name@domain.tld`, ASCII, without spaces, at most 254 characters.
+SNS refuses anything else when the stack is created, and until then no one
+hears of an alarm. Give `param AlarmEmail` to supply it at deploy time."
+);
+
+language_code!(
+    PARAM_NOT_TAKEN,
+    "MEDC-0260",
+    Types,
+    Error,
+    "setting does not take a parameter",
+    "`param NAME` becomes a CloudFormation parameter, supplied at deploy time. Only
+the settings whose value medc can pass through to the template as a
+parameter take one (the image and command, the domain, the certificate, the
+truststore, a secret's key and the alarm address; `medc stdlib` marks them
+`parameter`). Every other
+setting needs its value at compile time, because medc checks it or derives
+names, ARNs and permissions from it."
+);
+
+language_code!(
+    ZONES_REQUIRED,
+    "MEDC-0261",
+    Types,
+    Error,
+    "a component needs more than the network offers",
+    "Some AWS resources cannot be created in fewer than two availability zones:
+an Aurora cluster's subnet group must cover two zones, and a Multi-AZ Redis
+replication group needs a replica to fail over to. These are AWS's own
+invariants, not compliance choices, so no waiver lets them through: give the
+network `azs 2` or more, and a Multi-AZ cache `replicas 1` or more."
+);
+
+language_code!(
+    ALARM_NEVER_FIRES,
+    "MEDC-0262",
+    Types,
+    Error,
+    "alarm threshold that can never be reached",
+    "An alarm whose threshold the metric can never reach is no alarm: a stream's
+iterator age cannot exceed how long the stream keeps records, so
+`iterator_age` must be below every stream's `retention`. CPU and memory
+thresholds stop at 99%, since utilization never exceeds 100%."
+);
+
 // ------------------------------------------------------------------ waivers
 
 language_code!(
@@ -713,10 +898,12 @@ language_code!(
     "MEDC-0301",
     Waivers,
     Error,
-    "waiver reason too short",
+    "waiver reason that explains nothing",
     "A waiver lets a non-compliant choice through, and its reason is what an
-auditor reads in the template's metadata. Write at least a sentence (20
-characters or more) saying why the rule does not apply here."
+auditor reads in the template's metadata. The reason must be a sentence in
+words: at least 20 characters and four words of letters, with no control
+characters, invisible format characters (zero-width spaces, joiners) or
+bidirectional controls. Say why the rule does not apply here."
 );
 
 language_code!(
@@ -952,12 +1139,16 @@ scope. medc logs requests (access and execution logs) without their bodies.
 rule!(LEAST_PRIVILEGE, "MEDC-1016", Error, waivable: true,
 "least-privilege access",
 cites: ["45 CFR 164.308(a)(4)(ii)(B)", "45 CFR 164.312(a)(1)"],
-governs: "service grants",
+governs: "service grants, file system access point permissions",
 external: [cdk_nag("AWS::IAM::ManagedPolicy", ["HIPAA.Security-IAMPolicyNoStatementsWithFullAccess"])],
 "A service's IAM permissions are derived from what it declares it uses
 (`connects`, `reads`, `writes`, `mount`), each scoped to that component's ARN.
 A raw `grant` is allowed for what the language cannot express, but a wildcard
-in its action (`s3:*`) or its resource (`*`) is this error.");
+in its action or its resource is this error, in every spelling IAM knows:
+`*` and `?` (`s3:*`, `s3:Get?bject`, `*`, `arn:aws:s3:::bucket/*`). A
+resource must be an ARN. An EFS access point whose root directory lets other
+users in, lets its group write, or sets setuid, setgid or sticky bits
+(`permissions \"0777\"`) is this error too.");
 
 rule!(NO_PUBLIC_EXPOSURE, "MEDC-1017", Error, waivable: true,
 "nothing publicly reachable",
@@ -972,7 +1163,7 @@ external: [
 on tasks, no publicly accessible database or cache, no public bucket, and no
 public subnets unless internet egress is declared. `public on` is this error.");
 
-rule!(INTERNET_EGRESS, "MEDC-1018", Warning, waivable: true,
+rule!(INTERNET_EGRESS, "MEDC-1018", Error, waivable: true,
 "internet egress declared",
 cites: ["45 CFR 164.312(e)(1)"],
 governs: "network egress",
@@ -983,8 +1174,9 @@ external: [
 "By default the network has no internet gateway at all: AWS services are
 reached through VPC endpoints. `egress nat` adds public subnets, an internet
 gateway and NAT gateways, which lets any process in the private subnets send
-data to the internet. It is allowed, and this warning names the exposure so
-that a reviewer sees it; waive it with the reason egress is needed.");
+data to the internet, and routes 0.0.0.0/0 out of the VPC. It is this error:
+waive it, with the reason egress is needed, for the exposure to be recorded
+in the template.");
 
 rule!(CONTAINER_HARDENING, "MEDC-1019", Error, waivable: true,
 "containers run as non-root with a read-only root file system",
@@ -993,7 +1185,10 @@ governs: "service containers",
 "A compromised process in a container running as root on a writable root file
 system can change the image's binaries and escalate. Containers run as a
 numeric non-root user with a read-only root file system; writable paths are
-volumes. `user 0`, `user root` or `read_only_root off` is this error.");
+volumes, never mounted over the image's system directories (`/usr`, `/bin`,
+`/etc`, ...). ECS Exec opens interactive shells into the running containers,
+which hold PHI. `user 0`, `user root`, `read_only_root off`, `exec on` or a
+mount over a system directory is this error.");
 
 rule!(DATA_RESIDENCY, "MEDC-1020", Error, waivable: true,
 "data stays in the jurisdiction's region",
@@ -1014,15 +1209,50 @@ governs: "alarms",
 alarm sends to an encrypted SNS topic with a subscription. A pipeline with
 services and no `alarms < notify ... >`, or with `alarms off`, is this error.");
 
-rule!(DISPOSABLE_STACK, "MEDC-1022", Note, waivable: false,
+rule!(DISPOSABLE_STACK, "MEDC-1022", Error, waivable: true,
 "stack declared disposable",
 cites: ["45 CFR 164.308(a)(7)(ii)(A)", "45 CFR 164.312(c)(1)"],
 governs: "pipeline lifecycle",
 "`lifecycle disposable` declares a stack that CI creates and deletes: stateful
-resources get the `Delete` policy and no deletion protection. This is a
-standing waiver of MEDC-1012, recorded in the template's metadata; never
-declare a stack that holds real PHI disposable. The note itself lets nothing
-through, so there is nothing to waive: `waive MEDC-1022` is an error.");
+resources get the `Delete` policy and no deletion protection. It turns off
+protection for every stateful resource at once, so it takes a reasoned
+waiver like any other rule: `waive MEDC-1022 \"reason\"` at the pipeline
+level. The reason is recorded in the template's metadata as the waiver of
+MEDC-1012; never declare a stack that holds real PHI disposable.");
+
+rule!(WEB_FIREWALL, "MEDC-1030", Error, waivable: true,
+"a web application firewall in front of the API",
+cites: ["45 CFR 164.308(a)(1)(ii)(B)", "45 CFR 164.312(e)(1)"],
+governs: "api",
+"The API's stage is associated with a WAF web ACL (AWS managed rules and a rate
+limit), which filters known exploit patterns before they reach the service
+that holds PHI. `waf off` is this error.");
+
+rule!(PRIVILEGE_ESCALATION, "MEDC-1031", Error, waivable: false,
+"no permission that escalates privilege",
+cites: ["45 CFR 164.308(a)(4)(ii)(B)", "45 CFR 164.312(a)(1)"],
+governs: "service grants",
+"Some IAM actions let whoever holds them give themselves any other permission:
+passing a role to a new service (`iam:PassRole`), writing or attaching
+policies (`iam:PutRolePolicy`, `iam:AttachRolePolicy`,
+`iam:CreatePolicyVersion`...), assuming roles (`sts:AssumeRole`), creating
+credentials or running code under another role (`lambda:CreateFunction`,
+`ecs:RunTask`, `ssm:SendCommand`...). A service granted one of them is an
+administrator in waiting. Every action of IAM, STS, Organizations, IAM
+Identity Center and account management, and the known escalation actions of
+other services, are this error, and no waiver lets them through.");
+
+rule!(DATABASE_IDENTITY, "MEDC-1032", Error, waivable: true,
+"services authenticate to the database with their own identity",
+cites: ["45 CFR 164.312(a)(2)(i)", "45 CFR 164.312(d)"],
+governs: "database IAM authentication",
+external: [checkov("AWS::RDS::DBCluster", ["CKV_AWS_162"])],
+"Each service connects to Aurora as its own database user through IAM
+authentication, with short-lived tokens from its task role; the audit log
+names the service. The master credentials never reach a service: they are
+for administrators. `iam_auth off` is this error; waived, the service is
+given no database credentials at all, and must be given its own through a
+secret.");
 
 /// Every code, in ascending order (a test keeps it so: `lookup` searches it
 /// by halves). `medc explain` and `medc rules` read this list.
@@ -1045,6 +1275,7 @@ pub static ALL: &[&Code] = &[
     &INCOMPLETE_ROUTE,
     &INCOMPLETE_WAIVER,
     &INCOMPLETE_PARAM,
+    &BIDI_CONTROL,
     &UNKNOWN_NAME,
     &UNKNOWN_ENGINE,
     &UNKNOWN_REFERENCE,
@@ -1079,6 +1310,19 @@ pub static ALL: &[&Code] = &[
     &STACK_OUTPUTS,
     &LOGICAL_ID,
     &RESOURCE_TAGS,
+    &IAM_ACTION,
+    &SECRET_NAME,
+    &KEY_ARN,
+    &VPC_CIDR,
+    &HEALTH_PATH,
+    &MOUNT_PATH,
+    &ENV_NAME,
+    &FILE_MODE,
+    &BACKUP_SCHEDULE,
+    &EMAIL_ADDRESS,
+    &PARAM_NOT_TAKEN,
+    &ZONES_REQUIRED,
+    &ALARM_NEVER_FIRES,
     &WAIVER_REASON,
     &UNUSED_WAIVER,
     &NOT_WAIVABLE,
@@ -1105,6 +1349,9 @@ pub static ALL: &[&Code] = &[
     &DATA_RESIDENCY,
     &ALARM_NOTIFICATION,
     &DISPOSABLE_STACK,
+    &WEB_FIREWALL,
+    &PRIVILEGE_ESCALATION,
+    &DATABASE_IDENTITY,
 ];
 
 /// Looks a code up by its text, ignoring case (`medc-1001` finds MEDC-1001).

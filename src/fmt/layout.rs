@@ -107,6 +107,7 @@ const SETTING_WORDS: &[&str] = &[
     "kinds",
     "doc",
     "repeat",
+    "parameter",
     "unit",
     "required",
     "setting",

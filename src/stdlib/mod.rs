@@ -60,6 +60,11 @@ pub struct SettingDecl {
     pub required: Option<&'static Code>,
     /// May be written more than once (`mount`, `grant`).
     pub repeat: bool,
+    /// Takes `param NAME`, passed through to the template as a
+    /// CloudFormation parameter; every other string needs its value at
+    /// compile time, because medc checks it or derives names from it.
+    #[serde(default)]
+    pub parameter: bool,
     /// The unit of a bare integer given to a size setting, in bytes.
     pub unit: Option<u64>,
     pub aliases: Vec<(String, Value)>,
@@ -131,7 +136,7 @@ impl SettingDecl {
     }
 
     pub fn expect(&self) -> Expect<'_> {
-        Expect { setting: &self.name, ty: &self.ty, unit: self.unit, aliases: &self.aliases }
+        Expect { setting: &self.name, ty: &self.ty, unit: self.unit, aliases: &self.aliases, parameter: self.parameter }
     }
 }
 
@@ -263,6 +268,7 @@ fn setting(outer: &mut Reader<'_>) -> Result<SettingDecl, String> {
         disposable: None,
         required: None,
         repeat: false,
+        parameter: false,
         unit: None,
         aliases: Vec::new(),
         constraints: Vec::new(),
@@ -285,6 +291,7 @@ fn setting(outer: &mut Reader<'_>) -> Result<SettingDecl, String> {
         match word.name.as_str() {
             "doc" => decl.doc = reader.string()?,
             "repeat" => decl.repeat = true,
+            "parameter" => decl.parameter = true,
             "unit" => {
                 let unit = reader.word()?;
                 decl.unit = Some(match unit.name.as_str() {
@@ -482,7 +489,7 @@ impl<'a> Reader<'a> {
 /// the bounds of a scaling setting (`min 2`) are plain integers.
 fn value_expectation(decl: &SettingDecl, bound: bool) -> Expect<'_> {
     let ty = if bound && decl.ty == Type::Scaling { &Type::Integer } else { &decl.ty };
-    Expect { setting: &decl.name, ty, unit: decl.unit, aliases: &[] }
+    Expect { setting: &decl.name, ty, unit: decl.unit, aliases: &[], parameter: decl.parameter }
 }
 
 /// Serializes a code reference as its text.
@@ -570,6 +577,6 @@ mod tests {
                 unit: crate::syntax::ast::TimeUnit::Days,
             }))
         );
-        assert_eq!(backup.constraints.len(), 2);
+        assert_eq!(backup.constraints.len(), 3);
     }
 }

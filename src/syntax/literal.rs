@@ -68,6 +68,23 @@ pub fn number(text: &str, span: Span) -> Result<LiteralKind, Diagnostic> {
 }
 
 fn unitless(text: &str, span: Span) -> Result<LiteralKind, Diagnostic> {
+    // `016.8` would be emitted as written (`aurora-postgresql016`): a leading
+    // zero is refused in an integer, a decimal's whole part and every part
+    // of a version.
+    let parts: Vec<&str> = text.split('.').collect();
+    let padded = |part: &&str| part.len() > 1 && part.starts_with('0');
+    let leading_zero = match parts.len() {
+        2 => parts.first().is_some_and(padded),
+        _ => parts.iter().any(padded),
+    };
+    if leading_zero {
+        return Err(malformed(
+            text,
+            span,
+            "a number does not start with a leading zero",
+            "write it without the leading zero, as in `16.8`",
+        ));
+    }
     let dots = text.matches('.').count();
     let parts_ok = text.split('.').all(|part| !part.is_empty());
     match dots {

@@ -51,6 +51,10 @@ pub fn parse(text: &str) -> Parsed {
         ));
         return Parsed { program: None, diagnostics, comments: comments(text), broken: Vec::new() };
     }
+    let bidi = bidi_controls(text);
+    if !bidi.is_empty() {
+        return Parsed { program: None, diagnostics: bidi, comments: comments(text), broken: Vec::new() };
+    }
     let mut comments = Vec::new();
     let layout = match scan::scan(text, &mut comments) {
         scan::Scan::Broken(errors) => {
@@ -115,6 +119,28 @@ pub fn comments(text: &str) -> Vec<Span> {
     let mut comments = Vec::new();
     let _ = scan::scan(text, &mut comments);
     comments
+}
+
+/// The Unicode bidirectional controls that reorder how text is displayed
+/// (embeddings, overrides and isolates), which rustc also refuses.
+pub const BIDI_CONTROLS: [char; 9] =
+    ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'];
+
+/// Every bidirectional control in the text, wherever it is: in a comment,
+/// a string or a waiver's reason it makes a reviewer read something other
+/// than what medc reads (Trojan Source). The program is not parsed further.
+fn bidi_controls(text: &str) -> Vec<Diagnostic> {
+    text.char_indices()
+        .filter(|(_, c)| BIDI_CONTROLS.contains(c))
+        .map(|(at, c)| {
+            Diagnostic::new(
+                &codes::BIDI_CONTROL,
+                format!("bidirectional control character `U+{:04X}` in the program", c as u32),
+                Label::new(Span::new(at, at + c.len_utf8()), "this invisible character reorders the text around it"),
+                "remove it: it can make a comment, string or waiver reason display differently from what medc reads",
+            )
+        })
+        .collect()
 }
 
 /// True when the text holds nothing but white space and comments.

@@ -23,6 +23,8 @@ pub struct Expect<'a> {
     pub unit: Option<u64>,
     /// Words that stand for values (`root` for user 0).
     pub aliases: &'a [(String, Value)],
+    /// Whether `param NAME` is accepted.
+    pub parameter: bool,
 }
 
 /// Reads the value starting at `terms[*pos]`, advancing `pos` past it.
@@ -100,7 +102,13 @@ pub fn read_value(expect: &Expect<'_>, terms: &[Term], pos: &mut usize) -> Resul
         _ => {
             let value = match next {
                 Some(Term::Literal(literal)) => scalar(expect, &literal.kind),
-                Some(Term::Param(param)) if *expect.ty == Type::String => Some(Value::Param(param.name.name.clone())),
+                Some(Term::Param(param)) if *expect.ty == Type::String && expect.parameter => {
+                    Some(Value::Param(param.name.name.clone()))
+                }
+                Some(Term::Param(param)) if *expect.ty == Type::String => {
+                    *pos += 1;
+                    return Err(ReadError::Invalid(param_not_taken(expect.setting, param)));
+                }
                 _ => None,
             };
             match value {
@@ -128,7 +136,12 @@ fn scalar(expect: &Expect<'_>, literal: &LiteralKind) -> Option<Value> {
         (Type::Range, LiteralKind::Range { low, high, .. }) => Value::Range { low: *low, high: *high },
         (Type::Range, LiteralKind::Integer(n)) => Value::Range { low: *n as f64, high: *n as f64 },
         (Type::Range, LiteralKind::Decimal { value, .. }) => Value::Range { low: *value, high: *value },
-        (Type::Version, LiteralKind::Decimal { text, .. } | LiteralKind::Version(text)) => Value::Version(text.clone()),
+        // Each part as a number: `16.08` is version 16.8, and is emitted so.
+        (Type::Version, LiteralKind::Decimal { text, .. } | LiteralKind::Version(text)) => {
+            let parts: Option<Vec<String>> =
+                text.split('.').map(|part| part.parse::<u64>().ok().map(|n| n.to_string())).collect();
+            Value::Version(parts?.join("."))
+        }
         (Type::Version, LiteralKind::Integer(n)) => Value::Version(n.to_string()),
         _ => return None,
     })
@@ -308,4 +321,14 @@ fn not_allowed(setting: &str, word: &Ident, values: &[String]) -> Diagnostic {
         help,
     )
     .with_fix(close.map(|close| crate::diagnostics::Edit::new(word.span, close)))
+}
+
+/// A setting whose value medc needs at compile time was given `param NAME`.
+fn param_not_taken(setting: &str, param: &crate::syntax::ast::Param) -> Diagnostic {
+    Diagnostic::new(
+        &codes::PARAM_NOT_TAKEN,
+        format!("`{setting}` does not take `param {}`", param.name.name),
+        Label::new(param.span, "medc needs this value at compile time"),
+        format!("write the value of `{setting}` itself; `medc stdlib` marks the settings that take `param` (image, command, domain, certificate, truststore, a secret's key, notify)"),
+    )
 }

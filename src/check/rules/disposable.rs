@@ -1,10 +1,8 @@
-//! MEDC-1022: `lifecycle disposable` is declared, and recorded. The stdlib
-//! gives stateful settings their disposable defaults (`deletion_protection
-//! off`); this unit makes the declaration visible as a note, and records
-//! it as a standing waiver of MEDC-1012 for the template's metadata.
-//!
-//! A note lets nothing through, so there is nothing to waive: the rule is
-//! not waivable.
+//! MEDC-1022: `lifecycle disposable` turns off protection for every
+//! stateful resource at once (the stdlib gives them their disposable
+//! defaults, `deletion_protection off`), so it takes a reasoned waiver like
+//! any other rule. Once waived, it stands for the waiver of MEDC-1012 in
+//! the template's metadata, with the same reason.
 
 use super::{Rule, When};
 use crate::check::model::{Origin, Program, WaivedFinding};
@@ -14,7 +12,7 @@ use crate::span::Span;
 
 pub static RULE: Rule = Rule {
     code: &codes::DISPOSABLE_STACK,
-    checks: "a `lifecycle disposable` pipeline is noted, and recorded as a waiver of MEDC-1012",
+    checks: "a `lifecycle disposable` pipeline carries its own reasoned waiver, recorded as the waiver of MEDC-1012",
     file: file!(),
     when: When::Program(check),
 };
@@ -29,8 +27,8 @@ fn check(program: &Program, findings: &mut Vec<Finding>) {
         diagnostic: Diagnostic::new(
             RULE.code,
             "the stack is disposable: deletion protection is off and stateful resources are deleted with it",
-            Label::new(span, format!("recorded in the template as a waiver of {}", codes::DELETION_PROTECTION.code)),
-            "use `lifecycle disposable` for CI stacks only; a stack that holds real PHI keeps the default `lifecycle protected`",
+            Label::new(span, "turns off protection for every stateful resource"),
+            "keep the default `lifecycle protected` for a stack that holds real PHI; for a CI stack, write `waive MEDC-1022 \"reason\"` at the pipeline level",
         ),
     });
 }
@@ -46,10 +44,11 @@ fn declared_at(program: &Program) -> Span {
 /// The waiver of deletion protection that a disposable pipeline stands for,
 /// citing the line that declares it.
 pub fn standing_waiver(program: &Program, source: &str) -> Option<WaivedFinding> {
+    let waived = program.waived.iter().find(|w| w.code == RULE.code)?;
     program.disposable().then(|| WaivedFinding {
         line: crate::check::waivers::line_of(source, declared_at(program)),
         code: &codes::DELETION_PROTECTION,
-        reason: "the pipeline is declared `lifecycle disposable`: a CI stack that is created and deleted, holding no real PHI".into(),
+        reason: waived.reason.clone(),
         component: None,
     })
 }

@@ -8,10 +8,10 @@
 //! [`RULES`]. `medc explain CODE` lists both ([`enforcement`]), and a test
 //! requires every compliance rule to be enforced by one or the other.
 
-pub mod alarm_notification;
 pub mod disposable;
 pub mod least_privilege;
 pub mod literal_secret;
+pub mod privilege_escalation;
 pub mod residency;
 
 use super::model::Program;
@@ -40,7 +40,7 @@ pub enum When {
 
 /// Every rule unit, in code order.
 pub static RULES: &[&Rule] =
-    &[&literal_secret::RULE, &least_privilege::RULE, &residency::RULE, &alarm_notification::RULE, &disposable::RULE];
+    &[&literal_secret::RULE, &least_privilege::RULE, &residency::RULE, &disposable::RULE, &privilege_escalation::RULE];
 
 /// Runs every unit that checks the elaborated program.
 pub fn check(program: &Program, findings: &mut Vec<Finding>) {
