@@ -122,7 +122,11 @@ fn definitions_references_and_rename() {
     let edits = ide::rename(&analyzed, after(EXAMPLE, "connects auro"), "metadata").unwrap();
     let renamed = apply(EXAMPLE, &edits);
     assert!(renamed.contains("database aurora metadata <") && renamed.contains("connects metadata, queue"));
-    assert_eq!(ide::analyze(&renamed).diagnostics(), ide::analyze(EXAMPLE).diagnostics());
+    // The same findings (their spans move with the longer text).
+    let findings = |text: &str| -> Vec<(&str, String)> {
+        ide::analyze(text).diagnostics().iter().map(|d| (d.code.code, d.message.clone())).collect()
+    };
+    assert_eq!(findings(&renamed), findings(EXAMPLE));
     // Refused: a taken name, an invalid one, a component without a name.
     assert!(ide::rename(&analyzed, use_site, "db_admin").is_err());
     assert!(ide::rename(&analyzed, use_site, "Queue Auth").is_err());

@@ -52,14 +52,29 @@ const MUTATIONS: &[(&str, &str, &str)] = &[
     ("lifecycle    disposable ", "lifecycle    disposable  log_retention 30d ", "MEDC-1014"),
 ];
 
+/// The text with every run of spaces made one, so that the mutations
+/// read as the settings are written, whatever the example's alignment.
+fn single_spaced(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if !(c == ' ' && out.ends_with(' ')) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[test]
 fn every_insecure_change_is_an_error_at_its_line() {
-    let clean = medc::analyze(&SourceFile::new("medimg.medimg", EXAMPLE));
+    let example = single_spaced(EXAMPLE);
+    let clean = medc::analyze(&SourceFile::new("medimg.medimg", example.clone()));
     assert!(!clean.has_errors());
     for (original, insecure, code) in MUTATIONS {
-        assert_eq!(EXAMPLE.matches(original).count(), 1, "`{original}` appears once in the example");
-        let mutated = EXAMPLE.replacen(original, insecure, 1);
-        let line = EXAMPLE[..EXAMPLE.find(original).unwrap()].matches('\n').count() + 1;
+        let (original, insecure) = (single_spaced(original), single_spaced(insecure));
+        let (original, insecure) = (original.as_str(), insecure.as_str());
+        assert_eq!(example.matches(original).count(), 1, "`{original}` appears once in the example");
+        let mutated = example.replacen(original, insecure, 1);
+        let line = example[..example.find(original).unwrap()].matches('\n').count() + 1;
         let checked = medc::analyze(&SourceFile::new("medimg.medimg", mutated.clone()));
         let found = checked.diagnostics().iter().find(|d| d.code.code == *code && d.severity == Severity::Error);
         let Some(diagnostic) = found else {
