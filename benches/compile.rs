@@ -20,6 +20,7 @@ fn stages(c: &mut Criterion) {
     c.bench_function("emit", |b| b.iter(|| black_box(&template).to_json()));
     c.bench_function("compile", |b| b.iter(|| medc::compile(black_box(&file)).map(|c| c.json)));
     c.bench_function("standard library from its sources", |b| b.iter(medc::stdlib::from_sources));
+    c.bench_function("format", |b| b.iter(|| medc::fmt::format(black_box(EXAMPLE))));
 }
 
 /// A pipeline with `n` copies of the example's data tier and a service.

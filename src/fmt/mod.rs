@@ -12,7 +12,7 @@ mod print;
 
 use crate::diagnostics::Diagnostic;
 use crate::span::Span;
-use crate::syntax::ast::{Block, Term};
+use crate::syntax::ast::{Block, Ident, Term};
 use layout::{Context, Grouper};
 use print::Printer;
 pub use print::WIDTH;
@@ -42,37 +42,68 @@ impl std::fmt::Display for FormatError {
 /// Formats a program (`pipeline NAME < ... >`) or a standard-library file
 /// (`library NAME < ... >`) in the canonical layout.
 pub fn format(source: &str) -> Result<String, FormatError> {
-    let formatted = format_unchecked(source)?;
+    let schema = crate::stdlib::schema().map_err(|e| FormatError::Internal(e.to_string()))?;
+    let file = File::read(source)?;
+    let context = if file.library { Context::Library } else { Context::Pipeline };
+    let body = Grouper { schema, source }.block(&file.body, context);
+    let mut printer = Printer::new(source, &file.comments);
+    printer.file(file.keyword, file.name.span, &body);
+    let formatted = printer.finish();
     // The safety net: the same tokens and comments, or no output at all.
-    let before = fingerprint(source)?;
-    let after =
-        fingerprint(&formatted).map_err(|_| FormatError::Internal("the formatted text does not parse".to_string()))?;
-    if before != after {
+    let again =
+        File::read(&formatted).map_err(|_| FormatError::Internal("the formatted text does not parse".to_string()))?;
+    if file.fingerprint(source) != again.fingerprint(&formatted) {
         return Err(FormatError::Internal("formatting would have changed the program's tokens".to_string()));
     }
     Ok(formatted)
 }
 
-fn format_unchecked(source: &str) -> Result<String, FormatError> {
-    let schema = crate::stdlib::schema().map_err(|e| FormatError::Internal(e.to_string()))?;
-    let grouper = Grouper { schema, source };
-    if is_library(source) {
-        let library = crate::syntax::parse_library(source).map_err(FormatError::Library)?;
-        let comments = crate::syntax::comments(source);
-        let body = grouper.block(&library.body, Context::Library);
-        let mut printer = Printer::new(source, &comments);
-        printer.file(library.keyword, library.name.span, &body);
-        return Ok(printer.finish());
+/// A parsed program or standard-library file, with its comments.
+struct File {
+    library: bool,
+    keyword: Span,
+    name: Ident,
+    body: Block,
+    comments: Vec<Span>,
+}
+
+impl File {
+    fn read(source: &str) -> Result<File, FormatError> {
+        if is_library(source) {
+            let library = crate::syntax::parse_library(source).map_err(FormatError::Library)?;
+            let comments = crate::syntax::comments(source);
+            return Ok(File {
+                library: true,
+                keyword: library.keyword,
+                name: library.name,
+                body: library.body,
+                comments,
+            });
+        }
+        let parsed = crate::syntax::parse(source);
+        match parsed.program {
+            Some(program) if parsed.diagnostics.is_empty() => Ok(File {
+                library: false,
+                keyword: program.keyword,
+                name: program.name,
+                body: program.body,
+                comments: parsed.comments,
+            }),
+            _ => Err(FormatError::Syntax(parsed.diagnostics)),
+        }
     }
-    let parsed = crate::syntax::parse(source);
-    let program = match parsed.program {
-        Some(program) if parsed.diagnostics.is_empty() => program,
-        _ => return Err(FormatError::Syntax(parsed.diagnostics)),
-    };
-    let body = grouper.block(&program.body, Context::Pipeline);
-    let mut printer = Printer::new(source, &parsed.comments);
-    printer.file(program.keyword, program.name.span, &body);
-    Ok(printer.finish())
+
+    /// What formatting must preserve: every token as written, in order,
+    /// with the nesting of blocks, and every comment's text.
+    fn fingerprint(&self, source: &str) -> String {
+        let mut out = format!("{} {}", if self.library { "library" } else { "pipeline" }, self.name.name);
+        block_fingerprint(source, &self.body, &mut out);
+        for comment in &self.comments {
+            out.push('\n');
+            out.push_str(text(source, *comment).trim_end());
+        }
+        out
+    }
 }
 
 /// Whether the text is a standard-library file: its first word is `library`.
@@ -85,31 +116,6 @@ fn is_library(source: &str) -> bool {
         line.strip_prefix("library")
             .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
     })
-}
-
-/// What formatting must preserve: every token as written, in order, with
-/// the nesting of blocks, and every comment's text.
-fn fingerprint(source: &str) -> Result<String, FormatError> {
-    let mut out = String::new();
-    let (head, body, comments) = if is_library(source) {
-        let library = crate::syntax::parse_library(source).map_err(FormatError::Library)?;
-        (format!("library {}", library.name.name), library.body, crate::syntax::comments(source))
-    } else {
-        let parsed = crate::syntax::parse(source);
-        match parsed.program {
-            Some(program) if parsed.diagnostics.is_empty() => {
-                (format!("pipeline {}", program.name.name), program.body, parsed.comments)
-            }
-            _ => return Err(FormatError::Syntax(parsed.diagnostics)),
-        }
-    };
-    out.push_str(&head);
-    block_fingerprint(source, &body, &mut out);
-    for comment in comments {
-        out.push('\n');
-        out.push_str(text(source, comment).trim_end());
-    }
-    Ok(out)
 }
 
 fn block_fingerprint(source: &str, block: &Block, out: &mut String) {
