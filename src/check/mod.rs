@@ -14,6 +14,7 @@ mod resolve;
 pub mod rules;
 pub mod secrets;
 pub mod values;
+pub mod view;
 pub mod waivers;
 
 use crate::diagnostics::{codes, Diagnostic};

@@ -7,7 +7,8 @@ pub mod kinds;
 mod outputs;
 mod suppress;
 pub mod template;
-pub mod view;
+/// The typed views the lowering reads, made by the checker's last step.
+pub use crate::check::view;
 
 use crate::check::model::{Component, Program};
 use crate::naming;

@@ -1,8 +1,8 @@
 //! Monitoring: an SNS topic encrypted with the key, an e-mail subscription,
 //! and CloudWatch alarms for every component, each sending to the topic.
 
+use crate::check::view::Alarms;
 use crate::lower::template::{reference, Resource};
-use crate::lower::view::Alarms;
 use crate::lower::Lowering;
 use crate::naming::Named;
 use serde_json::{json, Value};

@@ -6,8 +6,8 @@
 
 use super::network::assume;
 use super::{bucket, database, storage};
+use crate::check::view::Backup;
 use crate::lower::template::{get_att, reference, sub, Resource};
-use crate::lower::view::Backup;
 use crate::lower::{Lowering, Suppression};
 use crate::naming::Named;
 use serde_json::{json, Value};

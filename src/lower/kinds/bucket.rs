@@ -6,8 +6,8 @@
 use super::service::{env_name, Wiring};
 use super::Access;
 use crate::check::model::Component;
+use crate::check::view::Bucket;
 use crate::lower::template::{get_att, reference, sub, Resource};
-use crate::lower::view::Bucket;
 use crate::lower::{logical_id, Lowering, Suppression};
 use crate::naming::Named;
 use serde_json::{json, Value};

@@ -4,8 +4,8 @@
 //! admits the two service principals that encrypt without a caller's
 //! credentials: CloudWatch Logs and CloudWatch alarms.
 
+use crate::check::view::Key;
 use crate::lower::template::{reference, sub, Resource};
-use crate::lower::view::Key;
 use crate::lower::Lowering;
 use crate::naming::Named;
 use serde_json::json;

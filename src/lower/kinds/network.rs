@@ -4,8 +4,8 @@
 //! encrypted log group; and the helpers for per-component security groups.
 
 use crate::check::model::Component;
+use crate::check::view::{Egress, Network};
 use crate::lower::template::{availability_zone, get_att, reference, sub, Fn, Resource};
-use crate::lower::view::{Egress, Network};
 use crate::lower::Lowering;
 use serde_json::{json, Value};
 

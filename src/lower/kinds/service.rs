@@ -7,8 +7,8 @@ use super::alarms::{Alarm, ABOVE};
 use super::network;
 use super::{api, Access};
 use crate::check::model::Component;
+use crate::check::view::{Alarms, Metric, Platform, Secret, Service};
 use crate::lower::template::{get_att, reference, sub, Resource};
-use crate::lower::view::{Alarms, Metric, Platform, Secret, Service};
 use crate::lower::{logical_id, Lowering};
 use crate::naming::Named;
 use serde_json::{json, Value};
@@ -165,8 +165,8 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Service<'_>) {
     let health = lowering.sub_text(view.health, &format!("health-check path of service {}", service.name));
     let image = lowering.string_or_parameter(view.image, &format!("container image of service {}", service.name));
     let health_check = match view.health {
-        crate::lower::view::Text::Literal(_) => json!(format!("curl -fsk https://localhost:{port}{health} || exit 1")),
-        crate::lower::view::Text::Param(_) => sub(format!("curl -fsk https://localhost:{port}{health} || exit 1")),
+        crate::check::view::Text::Literal(_) => json!(format!("curl -fsk https://localhost:{port}{health} || exit 1")),
+        crate::check::view::Text::Param(_) => sub(format!("curl -fsk https://localhost:{port}{health} || exit 1")),
     };
     let mut container = json!({
         "Name": service.name,
@@ -190,10 +190,10 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Service<'_>) {
         container["Secrets"] = json!(wiring.secrets);
     }
     match view.command {
-        Some(crate::lower::view::Text::Literal(command)) => {
+        Some(crate::check::view::Text::Literal(command)) => {
             container["Command"] = json!(command.split_whitespace().collect::<Vec<_>>());
         }
-        Some(crate::lower::view::Text::Param(parameter)) => {
+        Some(crate::check::view::Text::Param(parameter)) => {
             lowering.parameter(parameter, &format!("container command of service {}", service.name));
             container["Command"] = json!([reference(parameter)]);
         }

@@ -2,7 +2,8 @@
 //! value of its kind (`Database`, `Service`, ...), with enums for choices,
 //! durations as durations and references resolved to their components.
 //!
-//! This is the only code in the lowering that reads a setting by name. The
+//! This is the only code after checking that reads a setting by name: the
+//! lowering (`src/lower/`) reads these views and nothing else. The
 //! standard library's defaults were filled in by elaboration, so every
 //! setting with a default is present; one that is not is medc's bug, an
 //! [`InternalError`], never a guess. A unit test reads a program holding
