@@ -104,6 +104,9 @@ fn the_repository_is_formatted() {
         }
         assert_eq!(medc::fmt::format(&text).unwrap(), text, "{path} is not formatted: run `medc fmt {path}`");
     }
+    // What `medc init` writes.
+    let starter = std::fs::read_to_string(root.join("src/starter.medimg")).unwrap();
+    assert_eq!(medc::fmt::format(&starter).unwrap(), starter, "run `medc fmt src/starter.medimg`");
 }
 
 #[test]
