@@ -96,6 +96,11 @@ proptest! {
         for format in [Format::Human, Format::Short, Format::Json, Format::Sarif] {
             render(format, &[FileReport { file: &file, diagnostics: checked.diagnostics() }], false);
         }
+        // A program without errors lowers: the typed views find every
+        // setting the checker promised.
+        if let Err(medc::Failed::Internal { error, .. }) = medc::compile(&file) {
+            prop_assert!(false, "{}", error);
+        }
     }
 
     #[test]
