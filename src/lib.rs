@@ -79,6 +79,11 @@ pub fn compile(file: &SourceFile) -> Result<Compiled, Failed> {
                 // CloudFormation's quotas are judged on the template itself.
                 let mut diagnostics = analysis.diagnostics;
                 diagnostics.extend(quotas::check(&program, &template, json.len()));
+                // A logical id added twice is refused, never overwritten.
+                match naming::collisions(&program, &template) {
+                    Ok(collisions) => diagnostics.extend(collisions),
+                    Err(error) => return Err(Failed::Internal { error, diagnostics }),
+                }
                 diagnostics::sort(&mut diagnostics);
                 if diagnostics::has_errors(&diagnostics) {
                     return Err(Failed::Rejected { diagnostics });

@@ -86,3 +86,48 @@ pub const ENV_FIXED: &[&str] = &["AWS_REGION"];
 pub fn env_name(component: &str, field: &str) -> String {
     format!("{}_{field}", component.to_uppercase().replace('-', "_"))
 }
+
+/// The template's logical-id collisions as diagnostics. A collision that a
+/// component's name causes (with another component, or with one of medc's
+/// own resources) is the program's error, MEDC-0130; one between two of
+/// medc's own resources, or within one component, is medc's bug.
+pub fn collisions(
+    program: &Program,
+    template: &crate::lower::template::Template,
+) -> Result<Vec<crate::diagnostics::Diagnostic>, crate::InternalError> {
+    use crate::diagnostics::{codes, Diagnostic, Label};
+    let mut diagnostics = Vec::new();
+    for collision in &template.collisions {
+        let component = |name: &Option<String>| name.as_deref().and_then(|n| program.component(n));
+        let (first, second) = (component(&collision.first), component(&collision.second));
+        let (at, other) = match (first, second) {
+            (Some(a), Some(b)) if a.name != b.name => (b, Some(a)),
+            (None, Some(c)) | (Some(c), None) => (c, None),
+            _ => {
+                return Err(crate::InternalError(format!(
+                    "the lowering added the logical id `{}` twice",
+                    collision.logical_id
+                )))
+            }
+        };
+        let with = match other {
+            Some(other) => crate::check::describe(other),
+            None => "one of medc's own resources".to_string(),
+        };
+        let mut diagnostic = Diagnostic::new(
+            &codes::NAME_COLLISION,
+            format!(
+                "{} and {with} would both be `{}` in the template",
+                crate::check::describe(at),
+                collision.logical_id
+            ),
+            Label::new(at.head, "this name gives a logical id that is already taken"),
+            "rename the component; medc never lets one resource replace another",
+        );
+        if let Some(other) = other {
+            diagnostic = diagnostic.with_label(Label::new(other.head, "the other component"));
+        }
+        diagnostics.push(diagnostic);
+    }
+    Ok(diagnostics)
+}

@@ -76,6 +76,38 @@ pub fn check(program: &Program, findings: &mut Vec<Finding>) {
         }
     }
     zones(program, findings);
+    look_alike_names(program, findings);
+}
+
+/// Components whose names differ only in `-`, `_` or case share their
+/// logical ids, resource names and environment variables (`db-main` and
+/// `db_main` are both `DbMain...` and `DB_MAIN_HOST`).
+fn look_alike_names(program: &Program, findings: &mut Vec<Finding>) {
+    let mut seen: Vec<(String, &Component)> = Vec::new();
+    for component in program.components.iter().filter(|c| matches!(c.origin, Origin::User(_))) {
+        let key = crate::lower::logical_id(&component.name, "");
+        if let Some((_, first)) = seen.iter().find(|(k, first)| *k == key && first.name != component.name) {
+            findings.push(Finding {
+                component: Some(component.name.clone()),
+                diagnostic: Diagnostic::new(
+                    &codes::NAME_COLLISION,
+                    format!(
+                        "{} and {} would share their names in the template",
+                        super::describe(component),
+                        super::describe(first)
+                    ),
+                    Label::new(
+                        component.head,
+                        format!("`{}` and `{}` differ only in `-`, `_` or case", component.name, first.name),
+                    ),
+                    "rename one of them",
+                )
+                .with_label(Label::new(first.head, "the other component")),
+            });
+            continue;
+        }
+        seen.push((key, component));
+    }
 }
 
 fn user_span(setting: &Setting) -> Option<Span> {

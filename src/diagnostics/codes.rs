@@ -471,6 +471,22 @@ digits and hyphens there. Names start with a lowercase letter and use
 lowercase letters, digits, `_` (written as `-` in resource names) and `-`."
 );
 
+language_code!(
+    NAME_COLLISION,
+    "MEDC-0130",
+    Names,
+    Error,
+    "names that collide in the template",
+    "Two components whose names differ only in `-`, `_` or letter case (`db-main`
+and `db_main`) would get the same CloudFormation logical ids, resource names
+and environment variables, and one would replace the other. A component's
+name also may not make one of its logical ids equal to another component's
+or to one of medc's own (a database named `ecs` would be `EcsCluster`, the
+ECS cluster's id). Rename one of the components. The template never keeps
+one resource in place of another: a logical id added twice is this error,
+and never an overwrite."
+);
+
 // ------------------------------------------------------------------ types and limits
 
 language_code!(
@@ -1289,6 +1305,7 @@ pub static ALL: &[&Code] = &[
     &MISPLACED,
     &MISSING_SETTING,
     &INVALID_NAME,
+    &NAME_COLLISION,
     &TYPE_MISMATCH,
     &OUT_OF_RANGE,
     &NOT_ALLOWED_VALUE,

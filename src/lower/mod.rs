@@ -210,6 +210,15 @@ impl<'p> Lowering<'p> {
             };
             resource.properties.insert(property.into(), value);
         }
+        if let Some(first) = self.template.resources.get(logical_id) {
+            let collision = template::Collision {
+                logical_id: logical_id.to_string(),
+                first: first.owner.clone(),
+                second: resource.owner.clone(),
+            };
+            self.template.collisions.push(collision);
+            return;
+        }
         self.template.resources.insert(logical_id.to_string(), resource);
     }
 

@@ -163,6 +163,20 @@ pub struct Template {
     pub rules: indexmap::IndexMap<String, Rule>,
     pub resources: indexmap::IndexMap<String, Resource>,
     pub outputs: indexmap::IndexMap<String, Output>,
+    /// Logical ids the lowering was asked to add twice. The first resource
+    /// is kept and the second refused, never overwritten; `compile` turns
+    /// each into a diagnostic, so that no resource is silently dropped.
+    #[serde(skip)]
+    pub collisions: Vec<Collision>,
+}
+
+/// A logical id added twice, and the components the two resources belong
+/// to (None for the pipeline's own resources).
+#[derive(Clone, Debug)]
+pub struct Collision {
+    pub logical_id: String,
+    pub first: Option<String>,
+    pub second: Option<String>,
 }
 
 impl Template {

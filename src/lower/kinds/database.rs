@@ -261,13 +261,10 @@ pub fn serve(
             "Effect": "Allow",
             "Resource": sub(format!("arn:${{AWS::Partition}}:rds-db:${{AWS::Region}}:${{AWS::AccountId}}:dbuser:${{{cluster}.DBClusterResourceId}}/{}", client.name)),
         }));
-    } else {
-        wiring.inject(
-            lowering,
-            &db.credentials,
-            &[(env_name(name, "USERNAME"), "username"), (env_name(name, "PASSWORD"), "password")],
-        );
     }
+    // Without IAM authentication (a waived MEDC-1032) the service gets no
+    // database credentials at all: the master credentials are for
+    // administrators and never reach a service.
     network::connect(
         lowering,
         &service::security_group_id(client),

@@ -28,10 +28,8 @@ pub fn security_group_id(component: &Component) -> String {
     logical_id(&component.name, "SecurityGroup")
 }
 
-/// `DATABASE_HOST`-style environment names from a component's name.
-pub fn env_name(component: &str, field: &str) -> String {
-    format!("{}_{field}", component.to_uppercase().replace('-', "_"))
-}
+/// `DATABASE_HOST`-style environment names, as the checker reserves them.
+pub use crate::naming::env_name;
 
 /// An existing secret's ARN for IAM: any six-character suffix matches.
 fn secret_arn(name: &str) -> Value {
@@ -121,7 +119,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Service<'_>) {
     }
 
     let mut wiring = Wiring::default();
-    wiring.env("AWS_REGION".into(), reference("AWS::Region"));
+    wiring.env(crate::naming::ENV_FIXED[0].into(), reference("AWS::Region"));
     wire_data(lowering, view, &mut wiring);
     for (name, value) in &view.env {
         wiring.env(name.to_string(), json!(value));
@@ -164,9 +162,12 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Service<'_>) {
     let port = view.port;
     let health = lowering.sub_text(view.health, &format!("health-check path of service {}", service.name));
     let image = lowering.string_or_parameter(view.image, &format!("container image of service {}", service.name));
-    let health_check = match view.health {
-        crate::check::view::Text::Literal(_) => json!(format!("curl -fsk https://localhost:{port}{health} || exit 1")),
-        crate::check::view::Text::Param(_) => sub(format!("curl -fsk https://localhost:{port}{health} || exit 1")),
+    // Exec form: curl gets the URL as one argument and no shell ever reads
+    // it, so a path cannot chain a command (`/health; echo`); curl exits
+    // non-zero on an HTTP error, which ECS counts as unhealthy.
+    let health_url = match view.health {
+        crate::check::view::Text::Literal(_) => json!(format!("https://localhost:{port}{health}")),
+        crate::check::view::Text::Param(_) => sub(format!("https://localhost:{port}{health}")),
     };
     let mut container = json!({
         "Name": service.name,
@@ -178,7 +179,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Service<'_>) {
         "Environment": wiring.environment,
         "MountPoints": wiring.mount_points,
         "HealthCheck": {
-            "Command": ["CMD-SHELL", health_check],
+            "Command": ["CMD", "curl", "-fsk", health_url],
             "Interval": 30,
             "Timeout": 5,
             "Retries": 3,
