@@ -157,17 +157,27 @@ impl<'p> Lowering<'p> {
         sub(self.name_pattern(parts))
     }
 
+    /// `PIPELINE-NAME`: the stem of a component's resource names, the
+    /// `base` its kind's module gives the checker (`kinds::names`).
+    pub fn base(&self, component: &str) -> String {
+        naming::stem(&[self.pipeline(), component])
+    }
+
+    /// A name the checker measured, with the suffix (and, for a bucket, the
+    /// account id before it).
+    pub fn named(&self, named: &naming::Named) -> Value {
+        if named.with_account {
+            sub(format!("{}-${{AWS::AccountId}}-${{{SUFFIX_PARAMETER}}}", named.stem))
+        } else {
+            sub(format!("{}-${{{SUFFIX_PARAMETER}}}", named.stem))
+        }
+    }
+
     /// The `Fn::Sub` pattern of a name, to build on (`alias/...`).
     pub fn name_pattern(&self, parts: &[&str]) -> String {
         let mut all = vec![self.pipeline()];
         all.extend_from_slice(parts);
         format!("{}-${{{SUFFIX_PARAMETER}}}", naming::stem(&all))
-    }
-
-    /// A bucket name: `PIPELINE-PART-ACCOUNT-SUFFIX`, globally unique.
-    pub fn bucket_name(&self, part: &str) -> Value {
-        let stem = naming::stem(&[self.pipeline(), part]);
-        sub(format!("{stem}-${{AWS::AccountId}}-${{{SUFFIX_PARAMETER}}}"))
     }
 
     /// The tags every taggable resource carries.

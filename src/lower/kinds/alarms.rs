@@ -27,14 +27,18 @@ pub struct Alarm {
 pub const ABOVE: &str = "GreaterThanThreshold";
 
 /// The topic's name.
+fn topic_name(base: &str) -> Named {
+    Named::new("SNS topic name", base.to_string(), 256)
+}
+
 pub fn names(base: &str) -> Vec<Named> {
-    vec![Named::new("SNS topic name", base.to_string(), 256)]
+    vec![topic_name(base)]
 }
 
 /// The topic, its policy and subscription, and every component's alarms.
 pub fn resources(lowering: &mut Lowering<'_>, view: &Alarms<'_>) {
     let alarms = view.component;
-    let mut topic = json!({ "TopicName": lowering.name(&[&alarms.name]), "DisplayName": format!("{} alarms", lowering.program.name.name) });
+    let mut topic = json!({ "TopicName": lowering.named(&topic_name(&lowering.base(&alarms.name))), "DisplayName": format!("{} alarms", lowering.program.name.name) });
     if view.encrypted {
         topic["KmsMasterKeyId"] = lowering.key_arn();
     }

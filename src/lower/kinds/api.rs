@@ -60,11 +60,18 @@ fn listener_port(index: usize) -> u64 {
 }
 
 /// The REST API's and the load balancer's names.
+fn rest_api_name(base: &str) -> Named {
+    Named::new("API Gateway REST API name", base.to_string(), 255)
+}
+
+fn load_balancer_name(base: &str) -> Named {
+    Named::new("network load balancer name", base.to_string(), 32)
+}
+
+/// The REST API's and the load balancer's names; the VPC link and the web
+/// ACL share the stem under longer limits.
 pub fn names(base: &str) -> Vec<Named> {
-    vec![
-        Named::new("API Gateway REST API name", base.to_string(), 255),
-        Named::new("network load balancer name", base.to_string(), 32),
-    ]
+    vec![rest_api_name(base), load_balancer_name(base)]
 }
 
 pub fn resources(lowering: &mut Lowering<'_>, view: &Api<'_>) -> Result<(), InternalError> {
@@ -101,7 +108,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Api<'_>) -> Result<(), Inte
         Resource::new(
             "AWS::ElasticLoadBalancingV2::LoadBalancer",
             json!({
-                "Name": lowering.name(&[&api.name]),
+                "Name": lowering.named(&load_balancer_name(&lowering.base(&api.name))),
                 "Type": "network",
                 "Scheme": "internal",
                 "Subnets": network::private_subnets(lowering),
@@ -199,7 +206,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Api<'_>) -> Result<(), Inte
         Resource::new(
             "AWS::ApiGateway::RestApi",
             json!({
-                "Name": lowering.name(&[&api.name]),
+                "Name": lowering.named(&rest_api_name(&lowering.base(&api.name))),
                 "Description": format!("{}: DICOM ingestion; reached only through its mutual-TLS domain", api.name),
                 "EndpointConfiguration": { "Types": ["REGIONAL"] },
                 "DisableExecuteApiEndpoint": !view.default_endpoint,

@@ -16,11 +16,16 @@ use serde_json::{json, Value};
 const BACKED_UP_NOT_REPLICATED: &str = "backed up, not replicated (standard library decision, `medc explain MEDC-1011`): AWS Backup keeps recovery points of every object version in the pipeline's KMS-encrypted vault in the pipeline's region, the retrievable exact copies 45 CFR 164.308(a)(7)(ii)(A) asks for; cross-region replication would carry PHI out of the jurisdiction's region (MEDC-1020, LGPD art. 33), and same-region replication would only repeat S3's own storage across the region's zones";
 
 /// The vault's and the plan's names.
+fn vault_name(base: &str) -> Named {
+    Named::new("backup vault name", format!("{base}-vault"), 50)
+}
+
+fn plan_name(base: &str) -> Named {
+    Named::new("backup plan name", format!("{base}-plan"), 50)
+}
+
 pub fn names(base: &str) -> Vec<Named> {
-    vec![
-        Named::new("backup vault name", format!("{base}-vault"), 50),
-        Named::new("backup plan name", format!("{base}-plan"), 50),
-    ]
+    vec![vault_name(base), plan_name(base)]
 }
 
 pub fn resources(lowering: &mut Lowering<'_>, view: &Backup<'_>) {
@@ -67,9 +72,9 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Backup<'_>) {
         );
     }
     let vault = if view.encrypted {
-        json!({ "BackupVaultName": lowering.name(&[&backup.name, "vault"]), "EncryptionKeyArn": lowering.key_arn() })
+        json!({ "BackupVaultName": lowering.named(&vault_name(&lowering.base(&backup.name))), "EncryptionKeyArn": lowering.key_arn() })
     } else {
-        json!({ "BackupVaultName": lowering.name(&[&backup.name, "vault"]) })
+        json!({ "BackupVaultName": lowering.named(&vault_name(&lowering.base(&backup.name))) })
     };
     let schedule = lowering.string_or_parameter(view.schedule, "cron expression of the daily backup (UTC)");
     lowering
@@ -80,7 +85,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Backup<'_>) {
         Resource::new(
             "AWS::Backup::BackupPlan",
             json!({ "BackupPlan": {
-                "BackupPlanName": lowering.name(&[&backup.name, "plan"]),
+                "BackupPlanName": lowering.named(&plan_name(&lowering.base(&backup.name))),
                 "BackupPlanRule": [{
                     "RuleName": "daily",
                     "TargetBackupVault": reference("BackupVault"),

@@ -41,7 +41,7 @@ pub fn log_bucket(lowering: &mut Lowering<'_>) {
     let resource = Resource::new(
         "AWS::S3::Bucket",
         json!({
-            "BucketName": lowering.bucket_name("logs"),
+            "BucketName": lowering.named(&Named::bucket(lowering.base("logs"))),
             "BucketEncryption": { "ServerSideEncryptionConfiguration": [
                 { "ServerSideEncryptionByDefault": { "SSEAlgorithm": "AES256" } }
             ] },
@@ -128,7 +128,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Bucket<'_>) {
     };
     let public = view.public;
     let mut properties = json!({
-        "BucketName": lowering.bucket_name(&bucket.name),
+        "BucketName": lowering.named(&Named::bucket(lowering.base(&bucket.name))),
         "BucketEncryption": { "ServerSideEncryptionConfiguration": [
             { "ServerSideEncryptionByDefault": encryption, "BucketKeyEnabled": true }
         ] },

@@ -24,8 +24,12 @@ pub fn replication_group_id(component: &Component) -> String {
 }
 
 /// The replication group's id.
+fn group_id(base: &str) -> Named {
+    Named::new("ElastiCache replication group id", base.to_string(), 40)
+}
+
 pub fn names(base: &str) -> Vec<Named> {
-    vec![Named::new("ElastiCache replication group id", base.to_string(), 40)]
+    vec![group_id(base)]
 }
 
 pub fn resources(lowering: &mut Lowering<'_>, cache: &Cache<'_>) {
@@ -54,7 +58,7 @@ pub fn resources(lowering: &mut Lowering<'_>, cache: &Cache<'_>) {
     let replicas = cache.replicas;
     let group = replication_group_id(redis);
     let mut properties = json!({
-        "ReplicationGroupId": lowering.name(&[&redis.name]),
+        "ReplicationGroupId": lowering.named(&group_id(&lowering.base(&redis.name))),
         "ReplicationGroupDescription": format!("{}: processing queue", redis.name),
         "Engine": "redis",
         "EngineVersion": cache.version,

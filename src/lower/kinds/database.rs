@@ -29,13 +29,21 @@ pub fn instance_ids(database: &Database<'_>) -> Vec<String> {
     (1..=database.readers + 1).map(|n| logical_id(&database.component.name, &format!("Instance{n}"))).collect()
 }
 
-/// The cluster's identifier, and the instances' (writer 1, readers up to
-/// 16: `readers` is at most 15).
+/// The most instances a cluster has: the writer and at most 15 readers.
+const MAX_INSTANCES: u64 = 16;
+
+fn cluster_name(base: &str) -> Named {
+    Named::new("Aurora cluster identifier", base.to_string(), 63)
+}
+
+/// Instances are numbered: the writer 1, the readers from 2.
+fn instance_name(base: &str, number: u64) -> Named {
+    Named::new("Aurora instance identifier", format!("{base}-{number}"), 63)
+}
+
+/// The cluster's identifier, and the longest instance identifier.
 pub fn names(base: &str) -> Vec<Named> {
-    vec![
-        Named::new("Aurora cluster identifier", base.to_string(), 63),
-        Named::new("Aurora instance identifier", format!("{base}-16"), 63),
-    ]
+    vec![cluster_name(base), instance_name(base, MAX_INSTANCES)]
 }
 
 pub fn resources(lowering: &mut Lowering<'_>, database: &Database<'_>) {
@@ -96,7 +104,7 @@ pub fn resources(lowering: &mut Lowering<'_>, database: &Database<'_>) {
     let resource = Resource::new(
         "AWS::RDS::DBCluster",
         json!({
-            "DBClusterIdentifier": lowering.name(&[&db.name]),
+            "DBClusterIdentifier": lowering.named(&cluster_name(&lowering.base(&db.name))),
             "Engine": "aurora-postgresql",
             "EngineVersion": database.version,
             "DatabaseName": database_name,
@@ -141,7 +149,7 @@ pub fn resources(lowering: &mut Lowering<'_>, database: &Database<'_>) {
         let resource = Resource::new(
             "AWS::RDS::DBInstance",
             json!({
-                "DBInstanceIdentifier": lowering.name(&[&db.name, &(n + 1).to_string()]),
+                "DBInstanceIdentifier": lowering.named(&instance_name(&lowering.base(&db.name), n as u64 + 1)),
                 "DBClusterIdentifier": reference(&cluster),
                 "DBInstanceClass": "db.serverless",
                 "Engine": "aurora-postgresql",

@@ -13,8 +13,12 @@ use serde_json::json;
 pub const KEY_ID: &str = "PipelineKey";
 
 /// The key's alias, `alias/PIPELINE-key-SUFFIX`.
+fn alias(base: &str) -> Named {
+    Named::new("KMS alias", format!("alias/{base}"), 256)
+}
+
 pub fn names(base: &str) -> Vec<Named> {
-    vec![Named::new("KMS alias", format!("alias/{base}"), 256)]
+    vec![alias(base)]
 }
 
 pub fn resources(lowering: &mut Lowering<'_>, view: &Key<'_>) {
@@ -67,7 +71,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Key<'_>) {
     .policy(lowering.stateful_policy(false));
     lowering.add(KEY_ID, resource);
     lowering.record_waivers(KEY_ID, key);
-    let alias = sub(format!("alias/{}", lowering.name_pattern(&[&key.name])));
+    let alias = lowering.named(&alias(&lowering.base(&key.name)));
     lowering.add(
         "PipelineKeyAlias",
         Resource::new("AWS::KMS::Alias", json!({ "AliasName": alias, "TargetKeyId": reference(KEY_ID) })),

@@ -16,8 +16,14 @@ use serde_json::{json, Value};
 pub const CLUSTER: &str = "EcsCluster";
 
 /// The ECS service's name.
+fn service_name(base: &str) -> Named {
+    Named::new("ECS service name", base.to_string(), 255)
+}
+
+/// The ECS service's name; the task family and the scaling policy share
+/// its stem under limits at least as long.
 pub fn names(base: &str) -> Vec<Named> {
-    vec![Named::new("ECS service name", base.to_string(), 255)]
+    vec![service_name(base)]
 }
 
 pub fn service_id(component: &Component) -> String {
@@ -239,7 +245,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Service<'_>) {
     let (min, max, metric, target) = (view.tasks.min, view.tasks.max, view.tasks.metric, view.tasks.target);
     let routes = api::routes_to(lowering.views, service);
     let mut properties = json!({
-        "ServiceName": lowering.name(&[&service.name]),
+        "ServiceName": lowering.named(&service_name(&lowering.base(&service.name))),
         "Cluster": reference(CLUSTER),
         "TaskDefinition": reference(&task),
         "LaunchType": "FARGATE",

@@ -18,14 +18,18 @@ pub fn stream_id(component: &Component) -> String {
 }
 
 /// The stream's name.
+fn stream_name(base: &str) -> Named {
+    Named::new("Kinesis stream name", base.to_string(), 128)
+}
+
 pub fn names(base: &str) -> Vec<Named> {
-    vec![Named::new("Kinesis stream name", base.to_string(), 128)]
+    vec![stream_name(base)]
 }
 
 pub fn resources(lowering: &mut Lowering<'_>, view: &Stream<'_>) {
     let stream = view.component;
     let mut properties = json!({
-        "Name": lowering.name(&[&stream.name]),
+        "Name": lowering.named(&stream_name(&lowering.base(&stream.name))),
         "RetentionPeriodHours": view.retention_hours(),
     });
     if view.encrypted {
