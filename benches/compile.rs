@@ -1,10 +1,16 @@
 //! `cargo bench`: each stage on the reference example, the whole compile,
-//! and the compile of pipelines of growing size (it should grow linearly).
+//! and `check` and `build` of generated programs of 10 KB, 100 KB and 1 MB
+//! (they should grow linearly).
 //! Figures go in the README; no test asserts a timing.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use medc::source::SourceFile;
 use std::hint::black_box;
+use std::time::Duration;
+
+#[path = "support/generate.rs"]
+#[allow(dead_code)]
+mod generate;
 
 const EXAMPLE: &str = include_str!("../examples/medimg.medimg");
 
@@ -23,33 +29,32 @@ fn stages(c: &mut Criterion) {
     c.bench_function("format", |b| b.iter(|| medc::fmt::format(black_box(EXAMPLE))));
 }
 
-/// A pipeline with `n` copies of the example's data tier and a service.
-fn pipeline_of(n: usize) -> String {
-    let mut text = String::from(
-        "pipeline scale <\n  lifecycle disposable\n  waive MEDC-1022 \"a benchmark stack that is never deployed with patient data\"\n",
-    );
-    for i in 0..n {
-        text.push_str(&format!(
-            "  secret db{i} < existing \"scale/db{i}\" >\n  database aurora db{i} < credentials db{i} >\n  \
-             storage efs fs{i} < path \"/data\" >\n  stream kinesis ev{i} < shards 1 >\n  \
-             service fargate svc{i} < image param Image  mount fs{i} at \"/mnt\"  connects db{i}  writes ev{i} >\n"
-        ));
-    }
-    text.push_str(">\n");
-    text
-}
+/// The sizes of generated source `check` and `build` are measured at. The
+/// 10 MB point is measured by `examples/measure.rs` instead: criterion's
+/// fewest samples of it would take minutes on a shared machine.
+const SIZES: [(&str, usize); 3] = [("10KB", 10_000), ("100KB", 100_000), ("1MB", 1_000_000)];
 
 fn growth(c: &mut Criterion) {
-    let mut group = c.benchmark_group("compile by size");
-    for n in [1, 10, 100] {
-        let text = pipeline_of(n);
-        let file = SourceFile::new("scale.medimg", text.clone());
-        group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(n), &file, |b, file| {
-            b.iter(|| medc::compile(file).map(|c| c.json))
-        });
+    for (stage, build) in [("check by size", false), ("build by size", true)] {
+        let mut group = c.benchmark_group(stage);
+        group.sample_size(10).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(3));
+        for (label, bytes) in SIZES {
+            let text = generate::program("scale", bytes);
+            let file = SourceFile::new("scale.medimg", text.clone());
+            group.throughput(Throughput::Bytes(text.len() as u64));
+            group.bench_with_input(BenchmarkId::from_parameter(label), &file, |b, file| {
+                b.iter(|| {
+                    let analysis = medc::analyze(file);
+                    // Lowering and emitting, whatever CloudFormation's quotas
+                    // would say of the template (`medc build` refuses it).
+                    let json =
+                        analysis.valid().filter(|_| build).map(|valid| medc::lower::lower(valid).map(|t| t.to_json()));
+                    (analysis.diagnostics().len(), json.map(|j| j.map(|j| j.len())))
+                })
+            });
+        }
+        group.finish();
     }
-    group.finish();
 }
 
 criterion_group!(benches, stages, growth);

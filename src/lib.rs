@@ -75,15 +75,22 @@ pub fn compile(file: &SourceFile) -> Result<Compiled, Failed> {
     match lowered {
         Ok((pipeline, template)) => match analysis.program.take() {
             Some(program) => {
-                let json = template.to_json();
-                // CloudFormation's quotas are judged on the template itself.
+                // CloudFormation's quotas are judged on the template itself;
+                // one over its counts is refused before it is emitted.
                 let mut diagnostics = analysis.diagnostics;
-                diagnostics.extend(quotas::check(&program, &template, json.len()));
+                diagnostics.extend(quotas::counts(&program, &template));
                 // A logical id added twice is refused, never overwritten.
                 match naming::collisions(&program, &template) {
                     Ok(collisions) => diagnostics.extend(collisions),
                     Err(error) => return Err(Failed::Internal { error, diagnostics }),
                 }
+                let json = if diagnostics::has_errors(&diagnostics) {
+                    String::new()
+                } else {
+                    let json = template.to_json();
+                    diagnostics.extend(quotas::size(&program, &template, json.len()));
+                    json
+                };
                 diagnostics::sort(&mut diagnostics);
                 if diagnostics::has_errors(&diagnostics) {
                     return Err(Failed::Rejected { diagnostics });

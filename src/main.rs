@@ -408,7 +408,12 @@ fn write_from(
                 advice = produced.advice;
                 let written = write_to(destination, &produced.text)
                     .map_err(|message| Failure { file: display_name(destination), message });
-                (compiled.diagnostics, Some(written))
+                let mut compiled = compiled;
+                let diagnostics = std::mem::take(&mut compiled.diagnostics);
+                // The process ends after this: freeing the template, node by
+                // node, cost 12 % of a build. The operating system takes it back.
+                std::mem::forget(compiled);
+                (diagnostics, Some(written))
             }
             Err(error) => (compiled.diagnostics, Some(Err(Failure { file: name, message: error.to_string() }))),
         },

@@ -31,10 +31,10 @@ pub const MAX_TAGS: usize = 50;
 const SPLIT: &str = "split the pipeline into several pipelines (per site, environment or tier), each its own stack; \
                      `medc build DIRECTORY -o OUT` builds them all in one run";
 
-/// The template's diagnostics. `pretty_bytes` is the size of the indented
-/// template already emitted: the body's size is measured only when that
-/// form is over the inline quota, since the compact form is never larger.
-pub fn check(program: &Program, template: &Template, pretty_bytes: usize) -> Vec<Diagnostic> {
+/// The quotas on what the template declares: resources, parameters,
+/// outputs, logical ids and tags. Checked before the template is emitted,
+/// so that an oversized program is refused without writing its JSON.
+pub fn counts(program: &Program, template: &Template) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let at = program.name.span;
     let resources = template.resources.len();
@@ -48,32 +48,6 @@ pub fn check(program: &Program, template: &Template, pretty_bytes: usize) -> Vec
             at,
             format!("{}; the most resources come from {}", SPLIT, largest_owners(template)),
         ));
-    }
-    if pretty_bytes > MAX_INLINE_BODY {
-        let bytes = compact_size(template);
-        if bytes > MAX_BODY {
-            diagnostics.push(stack_wide(
-                &codes::TEMPLATE_BODY,
-                format!(
-                    "the template is {} bytes even without indentation; CloudFormation reads at most {} (1 MB, from S3)",
-                    thousands(bytes),
-                    thousands(MAX_BODY)
-                ),
-                at,
-                format!("{SPLIT}; pipeline-wide `tags` are repeated on every resource"),
-            ));
-        } else if bytes > MAX_INLINE_BODY {
-            diagnostics.push(stack_wide(
-                &codes::TEMPLATE_INLINE,
-                format!(
-                    "the template is {} bytes without indentation; CloudFormation takes at most {} inline",
-                    thousands(bytes),
-                    thousands(MAX_INLINE_BODY)
-                ),
-                at,
-                "deploy it through S3: `aws cloudformation deploy --s3-bucket BUCKET ...` uploads it first".to_string(),
-            ));
-        }
     }
     let parameters = template.parameters.len();
     if parameters > MAX_PARAMETERS {
@@ -129,6 +103,41 @@ pub fn check(program: &Program, template: &Template, pretty_bytes: usize) -> Vec
                 MAX_TAGS - BUILT_IN_TAGS
             ),
         ));
+    }
+    diagnostics
+}
+
+/// The quota on the template's body. `pretty_bytes` is the size of the
+/// indented template already emitted: the compact size is measured only
+/// when that form is over the inline quota, since it is never larger.
+pub fn size(program: &Program, template: &Template, pretty_bytes: usize) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let at = program.name.span;
+    if pretty_bytes > MAX_INLINE_BODY {
+        let bytes = compact_size(template);
+        if bytes > MAX_BODY {
+            diagnostics.push(stack_wide(
+                &codes::TEMPLATE_BODY,
+                format!(
+                    "the template is {} bytes even without indentation; CloudFormation reads at most {} (1 MB, from S3)",
+                    thousands(bytes),
+                    thousands(MAX_BODY)
+                ),
+                at,
+                format!("{SPLIT}; pipeline-wide `tags` are repeated on every resource"),
+            ));
+        } else if bytes > MAX_INLINE_BODY {
+            diagnostics.push(stack_wide(
+                &codes::TEMPLATE_INLINE,
+                format!(
+                    "the template is {} bytes without indentation; CloudFormation takes at most {} inline",
+                    thousands(bytes),
+                    thousands(MAX_INLINE_BODY)
+                ),
+                at,
+                "deploy it through S3: `aws cloudformation deploy --s3-bucket BUCKET ...` uploads it first".to_string(),
+            ));
+        }
     }
     diagnostics
 }

@@ -13,7 +13,8 @@
 use crate::check::model::{Component, Kind, Program, Setting, Settings};
 use crate::types::Value;
 use crate::InternalError;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 use std::time::Duration;
 
 /// A string setting: written as a literal, or `param NAME`, a CloudFormation
@@ -28,14 +29,29 @@ pub enum Text<'p> {
 pub struct Reader<'p> {
     owner: String,
     program: &'p Program,
+    /// The program's components by name, built once for all readers.
+    components: Rc<Index<'p>>,
     settings: &'p Settings,
     prefix: String,
     read: BTreeSet<String>,
 }
 
+/// The first component of each name: references resolve by lookup, not by
+/// a scan of every component (which made lowering quadratic).
+type Index<'p> = HashMap<&'p str, &'p Component>;
+
+fn index(program: &Program) -> Rc<Index<'_>> {
+    let mut index = HashMap::with_capacity(program.components.len());
+    for component in &program.components {
+        index.entry(component.name.as_str()).or_insert(component);
+    }
+    Rc::new(index)
+}
+
 impl<'p> Reader<'p> {
-    fn new(owner: String, program: &'p Program, settings: &'p Settings) -> Self {
-        Reader { owner, program, settings, prefix: String::new(), read: BTreeSet::new() }
+    fn new(owner: String, program: &'p Program, components: &Rc<Index<'p>>, settings: &'p Settings) -> Self {
+        let components = Rc::clone(components);
+        Reader { owner, program, components, settings, prefix: String::new(), read: BTreeSet::new() }
     }
 
     /// The names read so far; nested block settings as `block.setting`.
@@ -131,7 +147,7 @@ impl<'p> Reader<'p> {
     }
 
     fn component(&self, name: &str, setting: &str) -> Result<&'p Component, InternalError> {
-        self.program.component(name).ok_or_else(|| self.missing(setting, "resolved reference"))
+        self.components.get(name).copied().ok_or_else(|| self.missing(setting, "resolved reference"))
     }
 
     /// A reference to one component.
@@ -146,12 +162,13 @@ impl<'p> Reader<'p> {
     /// absent means none.
     pub fn references(&mut self, name: &str) -> Result<Vec<&'p Component>, InternalError> {
         let mut found: Vec<&'p Component> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         match self.get(name).map(|s| &s.value) {
             None => {}
             Some(Value::Refs(targets)) => {
                 for target in targets {
                     let component = self.component(&target.name, name)?;
-                    if !found.iter().any(|c| c.name == component.name) {
+                    if seen.insert(component.name.as_str()) {
                         found.push(component);
                     }
                 }
@@ -190,7 +207,7 @@ impl<'p> Reader<'p> {
             Some(block) if on => block,
             _ => empty_settings(),
         };
-        let mut inner = Reader::new(self.owner.clone(), self.program, settings);
+        let mut inner = Reader::new(self.owner.clone(), self.program, &self.components, settings);
         inner.prefix = format!("{}{name}.", self.prefix);
         let value = read(&mut inner);
         self.read.extend(inner.read);
@@ -322,7 +339,8 @@ impl<'p> Secret<'p> {
     /// The secret a reference setting (`credentials`, `auth`) names.
     fn of(r: &mut Reader<'p>, setting: &str) -> Result<Self, InternalError> {
         let component = r.reference(setting)?;
-        let mut inner = Reader::new(format!("secret `{}`", component.name), r.program, &component.settings);
+        let mut inner =
+            Reader::new(format!("secret `{}`", component.name), r.program, &r.components, &component.settings);
         Secret::read(&mut inner, component)
     }
 }
@@ -770,7 +788,7 @@ impl<'p> Api<'p> {
         let mut routes = Vec::new();
         for route in &component.routes {
             let owner = format!("route `{} {}` of api `{}`", route.method, route.path, component.name);
-            let mut inner = Reader::new(owner, r.program, &route.settings);
+            let mut inner = Reader::new(owner, r.program, &r.components, &route.settings);
             routes.push(Route::read(&mut inner, route)?);
         }
         Ok(Api {
@@ -810,13 +828,8 @@ impl<'p> Api<'p> {
 
     /// The services the api routes to, in order of first route.
     pub fn targets(&self) -> Vec<&'p Component> {
-        let mut found: Vec<&'p Component> = Vec::new();
-        for route in &self.routes {
-            if !found.iter().any(|s| s.name == route.target.name) {
-                found.push(route.target);
-            }
-        }
-        found
+        let mut seen: HashSet<&str> = HashSet::new();
+        self.routes.iter().map(|route| route.target).filter(|target| seen.insert(target.name.as_str())).collect()
     }
 }
 
@@ -901,8 +914,16 @@ pub enum Typed<'p> {
 impl<'p> Typed<'p> {
     /// Reads a component into its view, with the names of the settings read.
     pub fn read(program: &'p Program, component: &'p Component) -> Result<(Self, BTreeSet<String>), InternalError> {
+        Self::read_with(program, &index(program), component)
+    }
+
+    fn read_with(
+        program: &'p Program,
+        components: &Rc<Index<'p>>,
+        component: &'p Component,
+    ) -> Result<(Self, BTreeSet<String>), InternalError> {
         let owner = crate::check::describe(component);
-        let mut r = Reader::new(owner, program, &component.settings);
+        let mut r = Reader::new(owner, program, components, &component.settings);
         let c = component;
         let typed = match component.kind {
             Kind::Key => Typed::Key(Key::read(&mut r, c)?),
@@ -944,23 +965,30 @@ impl<'p> Typed<'p> {
 pub struct Views<'p> {
     pub pipeline: Pipeline<'p>,
     pub components: Vec<Typed<'p>>,
+    /// The position in `components` of the first view of each name.
+    by_name: HashMap<&'p str, usize>,
 }
 
 impl<'p> Views<'p> {
     pub fn read(program: &'p Program) -> Result<Self, InternalError> {
-        let mut r = Reader::new("the pipeline".to_string(), program, &program.settings);
+        let index = index(program);
+        let mut r = Reader::new("the pipeline".to_string(), program, &index, &program.settings);
         let pipeline = Pipeline::read(&mut r)?;
-        let components = program
+        let components: Vec<Typed<'p>> = program
             .components
             .iter()
-            .map(|c| Typed::read(program, c).map(|(typed, _)| typed))
+            .map(|c| Typed::read_with(program, &index, c).map(|(typed, _)| typed))
             .collect::<Result<_, _>>()?;
-        Ok(Views { pipeline, components })
+        let mut by_name = HashMap::with_capacity(components.len());
+        for (position, typed) in components.iter().enumerate() {
+            by_name.entry(typed.component().name.as_str()).or_insert(position);
+        }
+        Ok(Views { pipeline, components, by_name })
     }
 
     /// The view of the component with this name.
     pub fn get(&self, name: &str) -> Option<&Typed<'p>> {
-        self.components.iter().find(|t| t.component().name == name)
+        self.by_name.get(name).and_then(|&position| self.components.get(position))
     }
 
     /// The one key, network, alarms and backup (`single`, `implicit` kinds).
@@ -1064,14 +1092,14 @@ mod tests {
         }
         assert_eq!(seen.len(), Kind::ALL.len(), "the program holds every kind");
 
-        let mut r = Reader::new("the pipeline".into(), program, &program.settings);
+        let mut r = Reader::new("the pipeline".into(), program, &index(program), &program.settings);
         Pipeline::read(&mut r).unwrap();
         let mut expected = BTreeSet::new();
         declared(&schema.pipeline().settings, "", &mut expected);
         assert_eq!(r.read, expected, "pipeline");
 
         let api = program.component("ingest").unwrap();
-        let mut r = Reader::new("route".into(), program, &api.routes[0].settings);
+        let mut r = Reader::new("route".into(), program, &index(program), &api.routes[0].settings);
         Route::read(&mut r, &api.routes[0]).unwrap();
         let mut expected = BTreeSet::new();
         declared(schema.route_settings(), "", &mut expected);

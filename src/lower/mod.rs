@@ -57,8 +57,10 @@ pub struct Lowering<'p> {
     /// The program read into typed views: what every module lowers from.
     pub views: &'p Views<'p>,
     pub template: Template,
-    /// The tags of every taggable resource, as a `Tags` list.
+    /// The tags of every taggable resource, as a `Tags` list and as the map
+    /// some resource types take, computed once.
     tag_list: Value,
+    tag_map: Value,
     /// The component whose resources are being added, recorded in each
     /// (`medc show`, the evidence report); none for pipeline-wide ones.
     owner: Option<String>,
@@ -77,14 +79,16 @@ impl<'p> Lowering<'p> {
             views,
             template: Template { format_version: "2010-09-09", description, ..Template::default() },
             tag_list: Value::Null,
+            tag_map: Value::Null,
             owner: None,
             owners: BTreeMap::new(),
         };
         if let Text::Param(owner) = views.pipeline.owner {
             lowering.parameter(owner, "who answers for the pipeline (the `owner` tag)");
         }
-        lowering.tag_list =
-            Value::Array(lowering.tags().into_iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect());
+        let tags = lowering.tags();
+        lowering.tag_map = Value::Object(tags.iter().cloned().collect());
+        lowering.tag_list = Value::Array(tags.into_iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect());
         lowering
     }
 
@@ -216,7 +220,7 @@ impl<'p> Lowering<'p> {
         if let Some((property, shape)) = tag_property(resource.kind) {
             let value = match shape {
                 TagShape::List => self.tag_list.clone(),
-                TagShape::Map => Value::Object(self.tags().into_iter().collect()),
+                TagShape::Map => self.tag_map.clone(),
             };
             resource.properties.insert(property.into(), value);
         }

@@ -12,7 +12,7 @@ use super::template::{Resource, Template};
 use crate::check::model::{Program, WaivedFinding};
 use crate::diagnostics::codes::Checker;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// An external checker's findings that do not apply to a resource, and why.
 #[derive(Default)]
@@ -47,16 +47,33 @@ pub fn apply(resource: &mut Resource, suppression: &Suppression) {
 /// finding of the whole pipeline (`lifecycle disposable`) concerns every
 /// resource its rule's checks look at.
 pub fn record_waivers(template: &mut Template, program: &Program, owners: &BTreeMap<String, Vec<String>>) {
+    // The findings of each component, and those of the whole pipeline, by
+    // their position in `program.waived`: a resource looks up its owners'
+    // findings rather than scanning every finding (quadratic otherwise).
+    let mut of_component: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut of_pipeline = Vec::new();
+    for (index, finding) in program.waived.iter().enumerate() {
+        match &finding.component {
+            Some(component) => of_component.entry(component.as_str()).or_default().push(index),
+            None => of_pipeline.push(index),
+        }
+    }
+    let mut concerned: Vec<usize> = Vec::new();
     for (logical_id, resource) in template.resources.iter_mut() {
-        let owner = owners.get(logical_id);
-        for finding in &program.waived {
-            let concerned = match &finding.component {
-                Some(component) => owner.is_some_and(|owners| owners.contains(component)),
-                None => finding.code.external.iter().any(|check| check.resource == resource.kind),
-            };
-            if concerned {
-                record(resource, finding);
-            }
+        concerned.clear();
+        for owner in owners.get(logical_id).into_iter().flatten() {
+            concerned.extend(of_component.get(owner.as_str()).into_iter().flatten());
+        }
+        concerned.extend(
+            of_pipeline.iter().filter(|&&index| {
+                program.waived[index].code.external.iter().any(|check| check.resource == resource.kind)
+            }),
+        );
+        // In the order of the findings, each once, as a scan would give them.
+        concerned.sort_unstable();
+        concerned.dedup();
+        for &index in &concerned {
+            record(resource, &program.waived[index]);
         }
     }
 }

@@ -583,8 +583,8 @@ pub fn alarms(lowering: &Lowering<'_>, api_view: &Api<'_>, thresholds: &Alarms<'
             comparison: above,
         },
     ];
-    let targets = api_view.targets();
-    for target in lowering.program.components.iter().filter(|c| targets.iter().any(|t| t.name == c.name)) {
+    let targets: std::collections::HashSet<&str> = api_view.targets().into_iter().map(|t| t.name.as_str()).collect();
+    for target in lowering.program.components.iter().filter(|c| targets.contains(c.name.as_str())) {
         alarms.push(Alarm {
             id: id(&logical_id(&target.name, "UnhealthyHosts")),
             description: format!("api {name}: unhealthy tasks of service {}", target.name),

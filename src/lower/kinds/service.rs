@@ -64,6 +64,8 @@ pub fn cluster(lowering: &mut Lowering<'_>) {
 #[derive(Default)]
 pub struct Wiring {
     environment: Vec<Value>,
+    /// The names in `environment`, so that each is added once without a scan.
+    environment_names: std::collections::HashSet<String>,
     secrets: Vec<Value>,
     secret_arns: Vec<Value>,
     /// Customer-managed keys the injected secrets are encrypted with.
@@ -96,7 +98,7 @@ impl Wiring {
     /// One environment variable; a service that both reads and writes a
     /// store is told its name once.
     pub fn env(&mut self, name: String, value: Value) {
-        if !self.environment.iter().any(|variable| variable["Name"] == name.as_str()) {
+        if self.environment_names.insert(name.clone()) {
             self.environment.push(json!({ "Name": name, "Value": value }));
         }
     }

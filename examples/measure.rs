@@ -1,0 +1,57 @@
+//! Measures each stage of compiling one program: the README's growth
+//! figures at 10 MB, where criterion's fewest samples would take minutes.
+//!
+//! `cargo run --release --example measure -- FILE.medimg`
+//!
+//! It lowers and emits whatever CloudFormation's quotas say of the
+//! template (`medc build` refuses an oversized one before emitting it), and
+//! prints the seconds of each stage and the sizes. Peak memory comes from
+//! the operating system: run it under `/usr/bin/time -v`.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: measure FILE.medimg");
+        return ExitCode::from(2);
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("cannot read {path}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let file = medc::source::SourceFile::new(path.as_str(), text);
+    let start = Instant::now();
+    let analysis = medc::analyze(&file);
+    let checked = start.elapsed().as_secs_f64();
+    let Some(valid) = analysis.valid() else {
+        eprintln!("{path} has errors; measure a valid program");
+        return ExitCode::from(1);
+    };
+    let start = Instant::now();
+    let template = match medc::lower::lower(valid) {
+        Ok(template) => template,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let lowered = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let json = template.to_json();
+    let emitted = start.elapsed().as_secs_f64();
+    println!(
+        "source {} bytes: check {checked:.3} s, lower {lowered:.3} s, emit {emitted:.3} s, build {:.3} s; \
+         {} resources, template {} bytes",
+        file.text.len(),
+        checked + lowered + emitted,
+        template.resources.len(),
+        json.len()
+    );
+    // The process ends here; the template is not worth dropping.
+    std::mem::forget(template);
+    ExitCode::SUCCESS
+}
