@@ -12,6 +12,7 @@ pub fn program(name: &str, bytes: usize) -> String {
     let mut text = format!(
         "// Generated: about {bytes} bytes.\n\
          pipeline {name} <\n  region sa-east-1\n  jurisdiction brazil\n  compliance hipaa\n  lifecycle disposable\n  \
+         waive MEDC-1022 \"a generated benchmark stack, never deployed with patient data\"\n  \
          owner \"imaging-platform\"\n  tags < cost_center \"radiology\" >\n  key phi < rotation on >\n  \
          network < azs 2  flow_logs on >\n  alarms < notify param AlarmEmail >\n  backup < retention 35d >\n"
     );
