@@ -37,6 +37,17 @@ pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnosti
                 reference(program, &components, name, kinds, &setting.name, diagnostics);
             }
         }
+        // The same storage mounted twice: two volumes of one name.
+        let mounted: Vec<Ident> = component
+            .settings
+            .all("mount")
+            .filter(|setting| matches!(setting.origin, Origin::User(_)))
+            .filter_map(|setting| match &setting.value {
+                Value::Mount { storage, .. } => Some(storage.clone()),
+                _ => None,
+            })
+            .collect();
+        named_twice(&mounted, "mount", diagnostics);
         for route in &component.routes {
             used.insert(&route.target.name);
             reference(program, &components, &route.target, &[Kind::Service.name().to_string()], "route", diagnostics);
