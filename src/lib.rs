@@ -18,6 +18,7 @@
 // clippy's default for `Err` variants, and errors are the rare path.
 #![allow(clippy::result_large_err)]
 
+pub mod audit;
 pub mod batch;
 pub mod check;
 pub mod deploy;
