@@ -89,7 +89,7 @@ pub fn compile(file: &SourceFile) -> Result<Compiled, Failed> {
                     String::new()
                 } else {
                     let json = template.to_json();
-                    diagnostics.extend(quotas::size(&program, &template, json.len()));
+                    diagnostics.extend(quotas::size(&program, &json));
                     json
                 };
                 diagnostics::sort(&mut diagnostics);

@@ -455,7 +455,8 @@ fn build(paths: &[PathBuf], output: Option<&Path>, compact: bool, options: &Repo
         None => path.with_extension("template.json"),
     };
     write_from(path, &destination, options, |_, compiled| {
-        let text = medc::deploy::render(&compiled.template, compact);
+        // `compile` emitted the indented form already; emit only what differs.
+        let text = if compact { medc::deploy::render(&compiled.template, true) } else { compiled.json.clone() };
         let advice = medc::deploy::size_advice(text.len(), compact);
         Ok(Produced { text, advice })
     })
@@ -499,7 +500,7 @@ fn build_several(paths: &[PathBuf], output: Option<&Path>, compact: bool, option
         let jobs: Vec<(&medc::Compiled, &PathBuf)> = templates.iter().zip(&destinations).collect();
         let written = created.map(|()| {
             batch::map(&jobs, |(compiled, destination)| {
-                let text = medc::deploy::render(&compiled.template, compact);
+                let text = if compact { medc::deploy::render(&compiled.template, true) } else { compiled.json.clone() };
                 let said =
                     medc::deploy::size_advice(text.len(), compact).map(|a| format!("{}: {a}", destination.display()));
                 write_to(destination, &text)

@@ -107,14 +107,15 @@ pub fn counts(program: &Program, template: &Template) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// The quota on the template's body. `pretty_bytes` is the size of the
-/// indented template already emitted: the compact size is measured only
-/// when that form is over the inline quota, since it is never larger.
-pub fn size(program: &Program, template: &Template, pretty_bytes: usize) -> Vec<Diagnostic> {
+/// The quota on the template's body, from the indented template already
+/// emitted: the compact size is measured only when that form is over the
+/// inline quota, since it is never larger.
+pub fn size(program: &Program, pretty: &str) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let at = program.name.span;
-    if pretty_bytes > MAX_INLINE_BODY {
-        let bytes = compact_size(template);
+    if pretty.len() > MAX_INLINE_BODY {
+        // The final newline `to_json` adds is not part of the body.
+        let bytes = compact_size(pretty.trim_end());
         if bytes > MAX_BODY {
             diagnostics.push(stack_wide(
                 &codes::TEMPLATE_BODY,
@@ -177,23 +178,27 @@ fn tag_count(resource: &Resource) -> Option<usize> {
     })
 }
 
-/// The size of the template without indentation, counted as it is
-/// serialized rather than kept.
-fn compact_size(template: &Template) -> usize {
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0 += bytes.len();
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
+/// The size of the template without indentation, from its indented form:
+/// every byte but the whitespace serde_json's pretty printer adds outside
+/// strings (a newline and its indentation, the space after a colon). A
+/// scan of the text already emitted costs less than emitting it again.
+fn compact_size(pretty: &str) -> usize {
+    let (mut size, mut in_string, mut escaped) = (0, false, false);
+    for &byte in pretty.as_bytes() {
+        if in_string {
+            size += 1;
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else if !matches!(byte, b' ' | b'\n') {
+            size += 1;
+            in_string = byte == b'"';
         }
     }
-    let mut count = Count(0);
-    // Serializing into a counter cannot fail; a failure would count short.
-    let _ = serde_json::to_writer(&mut count, template);
-    count.0
+    size
 }
 
 /// 1234567 as "1,234,567".
@@ -231,7 +236,12 @@ mod tests {
 
     #[test]
     fn the_compact_size_is_the_compact_json() {
-        let template = Template { format_version: "2010-09-09", description: "d".into(), ..Template::default() };
-        assert_eq!(compact_size(&template), serde_json::to_string(&template).unwrap().len());
+        let template: Value = serde_json::json!({
+            "Description": "a: b \"quoted\" \\ back\nslash  spaced",
+            "Resources": { "A": { "Type": "AWS::S3::Bucket", "Properties": { "Tags": [{ "Key": "k: v", "Value": "" }] } } },
+            "Empty": {}, "List": [], "Number": 1.5
+        });
+        let pretty = serde_json::to_string_pretty(&template).unwrap();
+        assert_eq!(compact_size(&pretty), serde_json::to_string(&template).unwrap().len());
     }
 }
