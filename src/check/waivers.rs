@@ -108,7 +108,7 @@ pub fn apply(program: &mut Program, findings: Vec<Finding>, source: &str, diagno
         diagnostic.waived = Some(Box::new(Waived { reason: waiver.reason.clone(), span: waiver.span }));
         diagnostics.push(diagnostic.with_label(Label::new(waiver.span, "waived here")));
     }
-    program.waived.extend(super::rules::disposable::standing_waiver(program, source));
+    program.waived.extend(super::rules::disposable::standing_waiver(program));
     for (waiver, used) in program.waivers.iter().zip(used) {
         if !used {
             diagnostics.push(Diagnostic::new(
@@ -122,7 +122,7 @@ pub fn apply(program: &mut Program, findings: Vec<Finding>, source: &str, diagno
 }
 
 /// The 1-based line a span starts on.
-pub(crate) fn line_of(source: &str, span: Span) -> usize {
+fn line_of(source: &str, span: Span) -> usize {
     let end = span.start.min(source.len());
     source.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }

@@ -41,12 +41,12 @@ fn declared_at(program: &Program) -> Span {
     }
 }
 
-/// The waiver of deletion protection that a disposable pipeline stands for,
-/// citing the line that declares it.
-pub fn standing_waiver(program: &Program, source: &str) -> Option<WaivedFinding> {
+/// The waiver of deletion protection that a disposable pipeline stands for:
+/// the waiver of MEDC-1022, its line and its reason.
+pub fn standing_waiver(program: &Program) -> Option<WaivedFinding> {
     let waived = program.waived.iter().find(|w| w.code == RULE.code)?;
     program.disposable().then(|| WaivedFinding {
-        line: crate::check::waivers::line_of(source, declared_at(program)),
+        line: waived.line,
         code: &codes::DELETION_PROTECTION,
         reason: waived.reason.clone(),
         component: None,
