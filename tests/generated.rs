@@ -98,6 +98,10 @@ impl<'s> Generator<'s> {
             if self.chance(0.3) {
                 if let Some(value) = self.value(decl) {
                     let _ = writeln!(text, "  {} {value}", decl.name);
+                    if decl.name == "lifecycle" && value == "disposable" {
+                        // A disposable stack takes its reasoned waiver.
+                        text.push_str("  waive MEDC-1022 \"a generated CI stack, never deployed with patient data\"\n");
+                    }
                 }
             }
         }
@@ -344,11 +348,13 @@ impl<'s> Generator<'s> {
             "path" | "health" => format!("\"/{}\"", self.pick(WORDS)),
             _ => match default {
                 Some(value) => value.to_string(),
-                None if decl.required.is_some() => return Some(self.parameter()),
+                None if decl.required.is_some() && decl.parameter => return Some(self.parameter()),
+                None if decl.required.is_some() => format!("\"gen-{}\"", self.pick(WORDS)),
                 None => return None,
             },
         };
-        Some(if self.chance(0.15) { self.parameter() } else { literal })
+        // Only the settings the stdlib marks `parameter` take `param NAME`.
+        Some(if decl.parameter && self.chance(0.15) { self.parameter() } else { literal })
     }
 }
 
