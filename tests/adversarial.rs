@@ -355,3 +355,14 @@ proptest! {
         assert_sound(&program(&choices));
     }
 }
+
+/// A value supplied at deploy time that becomes an IAM resource is held to
+/// the same syntax: a secret's key given as a parameter admits only a key
+/// ARN, never `*` or an alias.
+#[test]
+fn a_key_parameter_admits_only_a_key_arn() {
+    let text = "pipeline medimg <\n  secret queue_auth < existing \"medimg/redis-auth\"  key param SecretsKeyArn >\n  cache redis queue < auth queue_auth >\n  service fargate processor < image param ProcessorImage  connects queue >\n>\n";
+    let compiled = compile(&SourceFile::new("key.medimg", text)).map_err(|_| ()).unwrap();
+    let pattern = compiled.template.parameters["SecretsKeyArn"].allowed_pattern.clone().unwrap_or_default();
+    assert!(pattern.starts_with("^arn:aws") && pattern.contains(":key/") && !pattern.contains(".+"), "{pattern}");
+}

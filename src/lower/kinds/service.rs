@@ -37,6 +37,10 @@ pub fn security_group_id(component: &Component) -> String {
 /// `DATABASE_HOST`-style environment names, as the checker reserves them.
 pub use crate::naming::env_name;
 
+/// A KMS key ARN, for a key given as a parameter: a key id (a UUID or a
+/// multi-region `mrk-` id), never an alias or a wildcard.
+const KMS_KEY_ARN: &str = r"^arn:aws[a-z0-9-]*:kms:[a-z0-9-]+:\d{12}:key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$";
+
 /// An existing secret's ARN for IAM: any six-character suffix matches.
 fn secret_arn(name: &str) -> Value {
     sub(format!("{}-??????", crate::lower::partial_secret_arn(name)))
@@ -88,6 +92,15 @@ impl Wiring {
         }
         self.secret_arns.push(secret_arn(&name));
         if let Some(key) = secret.key {
+            // A key given as a parameter admits only a key ARN, as a literal
+            // key is checked (MEDC-0252): never `*`, an alias or a bare id.
+            if let crate::check::view::Text::Param(name) = key {
+                lowering.string_or_parameter(key, "ARN of the KMS key an existing secret is encrypted with");
+                if let Some(parameter) = lowering.template.parameters.get_mut(name) {
+                    parameter.allowed_pattern = Some(KMS_KEY_ARN.into());
+                    parameter.constraint_description = Some("the ARN of a KMS key (key/ID, not an alias)".into());
+                }
+            }
             let key = lowering.string_or_parameter(key, "ARN of the KMS key an existing secret is encrypted with");
             if !self.secret_keys.contains(&key) {
                 self.secret_keys.push(key);
