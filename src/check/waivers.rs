@@ -66,6 +66,14 @@ pub fn reason_problem(reason: &str) -> Option<String> {
 
 pub fn apply(program: &mut Program, findings: Vec<Finding>, source: &str, diagnostics: &mut Vec<Diagnostic>) {
     let mut used = vec![false; program.waivers.len()];
+    // Where each line starts, for the line of a waiver: counting the lines
+    // before each waived finding made checking quadratic.
+    let line_starts: Vec<usize> = if program.waivers.is_empty() {
+        Vec::new()
+    } else {
+        std::iter::once(0).chain(source.match_indices('\n').map(|(i, _)| i + 1)).collect()
+    };
+    let line = |span: Span| line_starts.partition_point(|&start| start <= span.start.min(source.len())).max(1);
     // The first waiver of each code in each scope, so that matching a
     // finding is a lookup rather than a scan of every waiver.
     let mut for_pipeline: HashMap<&str, usize> = HashMap::new();
@@ -100,7 +108,7 @@ pub fn apply(program: &mut Program, findings: Vec<Finding>, source: &str, diagno
             code,
             reason: waiver.reason.clone(),
             component: finding.component.clone(),
-            line: line_of(source, waiver.span),
+            line: line(waiver.span),
         });
         let mut diagnostic = finding.diagnostic.with_severity(Severity::Note);
         diagnostic.message = format!("{} (waived)", diagnostic.message);
