@@ -180,23 +180,20 @@ impl Report {
                 column: at.column,
             });
         }
-        // `lifecycle disposable` is a waiver of the protections it relaxes.
-        if program.disposable() {
-            if let Some(setting) = program.settings.items.iter().find(|s| s.name == "lifecycle") {
-                let at = match setting.origin {
-                    Origin::User(span) => index.locate(span.start),
-                    Origin::Stdlib => index.locate(program.name.span.start),
-                };
-                waivers.push(WaiverEvidence {
-                    code: codes::DELETION_PROTECTION.code,
-                    title: codes::DELETION_PROTECTION.title,
-                    citations: codes::DELETION_PROTECTION.citations,
-                    reason: "`lifecycle disposable`: a stack CI creates and deletes; deletion protection is off and stateful resources are deleted with it".into(),
-                    scope: "the pipeline".into(),
-                    line: at.line,
-                    column: at.column,
-                });
-            }
+        // A waived `lifecycle disposable` stands for the waiver of deletion
+        // protection on every stateful resource, with the same reason.
+        if let Some(standing) = crate::check::rules::disposable::standing_waiver(program) {
+            let written = waivers.iter().find(|w| w.line == standing.line);
+            let column = written.map_or(1, |w| w.column);
+            waivers.push(WaiverEvidence {
+                code: standing.code.code,
+                title: standing.code.title,
+                citations: standing.code.citations,
+                reason: format!("`lifecycle disposable`, waived with MEDC-1022: {}", standing.reason),
+                scope: "the pipeline".into(),
+                line: standing.line,
+                column,
+            });
         }
 
         let mut rules = Vec::new();
