@@ -51,6 +51,17 @@ pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnosti
         for route in &component.routes {
             used.insert(&route.target.name);
             reference(program, &components, &route.target, &[Kind::Service.name().to_string()], "route", diagnostics);
+            for setting in &route.settings.items {
+                let Some(decl) = schema.route_settings().iter().find(|d| d.name == setting.name) else {
+                    continue;
+                };
+                for name in referenced(&setting.value) {
+                    used.insert(&name.name);
+                    if setting.origin != Origin::Stdlib {
+                        reference(program, &components, name, decl.ty.ref_kinds(), &setting.name, diagnostics);
+                    }
+                }
+            }
         }
     }
     let has_services = program.components.iter().any(|c| c.kind == Kind::Service);
