@@ -164,6 +164,7 @@ fn every_name_carries_the_environment_suffix() {
         "AliasName",
         "BackupVaultName",
         "PolicyName",
+        "DomainName",
     ];
     for path in every_program() {
         let t: Value = serde_json::from_str(&build(&path)).unwrap();
@@ -174,6 +175,9 @@ fn every_name_carries_the_environment_suffix() {
                 // A parameter group's Family names an engine, not a resource.
                 let names_a_resource = match *name {
                     "ServiceName" => r["Type"] == "AWS::ECS::Service",
+                    // A custom domain is unique in its region across all
+                    // accounts: per environment, so never a literal.
+                    "DomainName" => r["Type"] == "AWS::ApiGateway::DomainName",
                     "Family" => r["Type"] == "AWS::ECS::TaskDefinition",
                     _ => true,
                 };
@@ -186,7 +190,11 @@ fn every_name_carries_the_environment_suffix() {
                     // A reference to another resource of the template carries that one's name.
                     // So does a name AWS derives from a resource's id (API Gateway's
                     // execution-log group).
+                    // A parameter is given per deployment, so per environment.
                     let refers = value["Ref"].as_str().is_some_and(|r| t["Resources"].get(r).is_some())
+                        || value["Ref"]
+                            .as_str()
+                            .is_some_and(|r| r != "AWS::Region" && t["Parameters"].get(r).is_some())
                         || t["Resources"].as_object().unwrap().keys().any(|k| text.contains(&format!("${{{k}}}")));
                     assert!(
                         refers || text.contains("${EnvironmentSuffix}"),
@@ -328,7 +336,6 @@ fn the_api_is_private_and_mutually_authenticated() {
     assert_eq!(stage["TracingEnabled"], true);
     assert!(stage["AccessLogSetting"]["Format"].as_str().unwrap().contains("$context.identity.clientCert.subjectDN"));
     assert!(stage.get("ClientCertificateId").is_some());
-    assert_eq!(resources(&t, "AWS::ApiGateway::Account").count(), 1);
     assert_eq!(resources(&t, "AWS::WAFv2::WebACLAssociation").count(), 1);
 }
 
@@ -516,4 +523,201 @@ fn a_service_that_reads_and_writes_a_store_has_both_permissions() {
     for sid in ["ReadResultsObjects", "WriteResultsObjects", "ReadEvents", "WriteEvents"] {
         assert!(sids.contains(&sid), "{sid} in {sids:?}");
     }
+}
+
+/// The WAF rules that match a request and the action they take, by name.
+fn waf_rules(t: &Value) -> Vec<Value> {
+    let (_, acl) = resources(t, "AWS::WAFv2::WebACL").next().expect("a web ACL");
+    acl["Properties"]["Rules"].as_array().unwrap().clone()
+}
+
+#[test]
+fn dicom_bodies_pass_the_waf_on_their_routes_only() {
+    let t = template("examples/medimg.medimg");
+    let rules = waf_rules(&t);
+    let core = rules.iter().find(|r| r["Name"] == "AWSManagedRulesCommonRuleSet").unwrap();
+    let overrides = core["Statement"]["ManagedRuleGroupStatement"]["RuleActionOverrides"].as_array().unwrap();
+    for rule in ["SizeRestrictions_BODY", "CrossSiteScripting_BODY", "GenericRFI_BODY", "GenericLFI_BODY"] {
+        let found = overrides.iter().find(|o| o["Name"] == rule).unwrap_or_else(|| panic!("{rule} is overridden"));
+        assert_eq!(found["ActionToUse"], serde_json::json!({ "Count": {} }), "{rule} counts, not blocks");
+    }
+    // What the overridden rules match is still blocked everywhere but on
+    // the DICOM routes, and after the rule group has labelled it.
+    let body = rules.iter().find(|r| r["Name"] == "BodyRulesOutsideDicomRoutes").expect("a label rule");
+    assert_eq!(body["Action"], serde_json::json!({ "Block": {} }));
+    assert!(body["Priority"].as_u64() > core["Priority"].as_u64());
+    let text = body["Statement"].to_string();
+    assert!(text.contains("awswaf:managed:aws:core-rule-set:SizeRestrictions_Body"), "{text}");
+    let route = &body["Statement"]["AndStatement"]["Statements"][1]["NotStatement"]["Statement"];
+    let matched = route.to_string();
+    assert!(
+        matched.contains("\"SearchString\":\"POST\"") && matched.contains("\"RegexString\":\"^/studies$\""),
+        "{matched}"
+    );
+    let priorities: Vec<u64> = rules.iter().map(|r| r["Priority"].as_u64().unwrap()).collect();
+    let mut unique = priorities.clone();
+    unique.dedup();
+    assert_eq!(priorities, unique);
+}
+
+#[test]
+fn without_dicom_routes_the_core_rule_set_blocks_bodies() {
+    for path in every_program() {
+        let t: Value = serde_json::from_str(&build(&path)).unwrap();
+        if resources(&t, "AWS::WAFv2::WebACL").next().is_none() || path.ends_with("medimg.medimg") {
+            continue;
+        }
+        let rules = waf_rules(&t);
+        assert!(
+            rules[0]["Statement"]["ManagedRuleGroupStatement"].get("RuleActionOverrides").is_none(),
+            "{}",
+            path.display()
+        );
+        assert!(!rules.iter().any(|r| r["Name"] == "BodyRulesOutsideDicomRoutes"), "{}", path.display());
+    }
+}
+
+#[test]
+fn the_account_setting_stays_in_the_bootstrap() {
+    for path in every_program() {
+        let t: Value = serde_json::from_str(&build(&path)).unwrap();
+        assert_eq!(resources(&t, "AWS::ApiGateway::Account").count(), 0, "{}", path.display());
+        for (id, stage) in resources(&t, "AWS::ApiGateway::Stage") {
+            let tags = stage["Properties"]["Tags"].as_array().unwrap();
+            let import = tags.iter().find(|tag| tag["Key"] == "medc:api-logging-role").expect("the bootstrap import");
+            assert_eq!(
+                import["Value"],
+                serde_json::json!({ "Fn::ImportValue": medc::deploy::bootstrap::LOGGING_ROLE_EXPORT }),
+                "{id}"
+            );
+            assert!(!stage["DependsOn"].to_string().contains("ApiGatewayAccount"), "{id}");
+        }
+    }
+}
+
+#[test]
+fn the_domain_takes_an_ownership_certificate_and_an_alias_record_when_given() {
+    let t = template("examples/medimg.medimg");
+    let has = |condition: &str| t["Conditions"][condition]["Fn::Not"][0]["Fn::Equals"][1] == "";
+    assert!(has("HasOwnershipCertificateArn") && has("HasHostedZoneId"));
+    for parameter in ["OwnershipCertificateArn", "HostedZoneId"] {
+        assert_eq!(t["Parameters"][parameter]["Default"], "", "{parameter} is optional");
+    }
+    let domain = &t["Resources"]["IngestDomainName"]["Properties"];
+    assert_eq!(domain["DomainName"], serde_json::json!({ "Ref": "ApiDomainName" }));
+    assert_eq!(
+        domain["OwnershipVerificationCertificateArn"],
+        serde_json::json!({ "Fn::If": ["HasOwnershipCertificateArn", { "Ref": "OwnershipCertificateArn" }, { "Ref": "AWS::NoValue" }] })
+    );
+    // The load balancer presents the public certificate when there is one:
+    // API Gateway trusts only public CAs for private integrations.
+    let listener = &t["Resources"]["IngestProcessorListener"]["Properties"];
+    assert_eq!(
+        listener["Certificates"][0]["CertificateArn"],
+        serde_json::json!({ "Fn::If": ["HasOwnershipCertificateArn", { "Ref": "OwnershipCertificateArn" }, { "Ref": "CertificateArn" }] })
+    );
+    let record = &t["Resources"]["IngestDomainRecord"];
+    assert_eq!(record["Type"], "AWS::Route53::RecordSet");
+    assert_eq!(record["Condition"], "HasHostedZoneId");
+    assert_eq!(record["Properties"]["AliasTarget"]["DNSName"]["Fn::GetAtt"][1], "RegionalDomainName");
+    // Without the settings, neither the parameters nor the conditions exist.
+    let waived = template("tests/cases/waived/MEDC-1004-mutual-tls.medimg");
+    assert!(waived.get("Conditions").is_none());
+    assert!(waived["Resources"]["IngestDomainName"]["Properties"].get("OwnershipVerificationCertificateArn").is_none());
+}
+
+#[test]
+fn scratch_storage_is_backed_up_once_in_the_pipeline_vault() {
+    let t = template("examples/medimg.medimg");
+    for (id, fs) in resources(&t, "AWS::EFS::FileSystem") {
+        assert_eq!(fs["Properties"]["BackupPolicy"]["Status"], "DISABLED", "{id}: no copy in AWS's default vault");
+        let selection = t["Resources"]["BackupSelection"]["Properties"]["BackupSelection"]["Resources"].to_string();
+        assert!(selection.contains(&format!("file-system/${{{id}}}")), "{id} is in the plan");
+        assert!(fs["Metadata"]["cdk_nag"]["rules_to_suppress"][0]["reason"].as_str().unwrap().contains("Backup plan"));
+    }
+}
+
+#[test]
+fn database_users_can_be_created_without_a_bastion() {
+    let t = template("examples/medimg.medimg");
+    assert_eq!(t["Resources"]["AuroraCluster"]["Properties"]["EnableHttpEndpoint"], true);
+    assert!(t["Outputs"]["DatabaseClusterArn"]["Value"]["Fn::Sub"]
+        .as_str()
+        .unwrap()
+        .ends_with(":cluster:${AuroraCluster}"));
+}
+
+#[test]
+fn services_get_what_they_declare_and_uploads_what_they_sign() {
+    let t = template("examples/medimg.medimg");
+    let statements =
+        t["Resources"]["ProcessorTaskPolicy"]["Properties"]["PolicyDocument"]["Statement"].as_array().unwrap();
+    let actions = |sid: &str| statements.iter().find(|s| s["Sid"] == sid).map(|s| s["Action"].to_string());
+    // `writes results`: put objects, not read them back or list the bucket.
+    assert_eq!(actions("WriteResultsObjects").unwrap(), r#"["s3:PutObject","s3:AbortMultipartUpload"]"#);
+    assert!(actions("ListResults").is_none() && actions("ListResultsForWrites").is_none());
+    // `upload incoming` on a route: sign uploads into the bucket, read what arrives.
+    assert!(actions("WriteIncomingObjects").unwrap().contains("s3:PutObject"));
+    assert!(actions("ReadIncomingObjects").unwrap().contains("s3:GetObject"));
+    let environment = t["Resources"]["ProcessorTaskDefinition"]["Properties"]["ContainerDefinitions"][0]["Environment"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["Name"] == "INCOMING_BUCKET")
+        .count();
+    assert_eq!(environment, 1);
+    // Uploads that name another key or no KMS encryption are refused.
+    for (id, policy) in resources(&t, "AWS::S3::BucketPolicy").filter(|(id, _)| *id != "LogBucketPolicy") {
+        let text = policy["Properties"]["PolicyDocument"].to_string();
+        assert!(
+            text.contains("DenyOtherKeys") && text.contains("s3:x-amz-server-side-encryption-aws-kms-key-id"),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn the_service_starts_after_what_its_tasks_need() {
+    let t = template("examples/medimg.medimg");
+    let depends = t["Resources"]["ProcessorService"]["DependsOn"].as_array().unwrap();
+    let depends: Vec<&str> = depends.iter().map(|d| d.as_str().unwrap()).collect();
+    for needed in [
+        "ProcessorExecutionPolicy",
+        "ProcessorTaskPolicy",
+        "ScratchFileSystemMountTarget1",
+        "ScratchFileSystemMountTarget2",
+        "EcrApiEndpoint",
+        "EcrDockerEndpoint",
+        "LogsEndpoint",
+        "SecretsManagerEndpoint",
+        "EndpointSecurityGroupFromProcessorSecurityGroup",
+    ] {
+        assert!(depends.contains(&needed), "ProcessorService waits for {needed}: {depends:?}");
+    }
+    assert!(t["Resources"]["VpcFlowLog"]["DependsOn"].to_string().contains("FlowLogsPolicy"));
+}
+
+#[test]
+fn every_cache_node_is_watched() {
+    let t = template("examples/medimg.medimg");
+    let watched: Vec<String> = resources(&t, "AWS::CloudWatch::Alarm")
+        .filter(|(_, a)| {
+            a["Properties"]["Namespace"] == "AWS/ElastiCache" && a["Properties"]["MetricName"] == "EngineCPUUtilization"
+        })
+        .map(|(_, a)| a["Properties"]["Dimensions"][0]["Value"]["Fn::Sub"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(watched, ["${QueueReplicationGroup}-001", "${QueueReplicationGroup}-002"]);
+}
+
+#[test]
+fn roles_hold_no_more_than_they_use() {
+    let t = template("examples/medimg.medimg");
+    let backup = t["Resources"]["BackupRole"]["Properties"]["ManagedPolicyArns"].to_string();
+    assert!(!backup.contains("Restores"), "{backup}");
+    let flow = &t["Resources"]["FlowLogsRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Condition"];
+    assert_eq!(flow["StringEquals"]["aws:SourceAccount"], serde_json::json!({ "Ref": "AWS::AccountId" }));
+    // AWS would create Container Insights' log group unencrypted and keep it.
+    let insights = &t["Resources"]["ContainerInsightsLogGroup"]["Properties"];
+    assert_eq!(insights["KmsKeyId"], key_arn());
+    assert!(insights["LogGroupName"]["Fn::Sub"].as_str().unwrap().starts_with("/aws/ecs/containerinsights/medimg-"));
 }

@@ -158,6 +158,15 @@ impl<'p> Reader<'p> {
         }
     }
 
+    /// A reference to one component that may be absent.
+    pub fn optional_reference(&mut self, name: &str) -> Result<Option<&'p Component>, InternalError> {
+        match self.get(name).map(|s| &s.value) {
+            None => Ok(None),
+            Some(Value::Ref(target)) => self.component(&target.name, name).map(Some),
+            Some(_) => Err(self.missing(name, "reference")),
+        }
+    }
+
     /// The components a list of references names, in order, each once;
     /// absent means none.
     pub fn references(&mut self, name: &str) -> Result<Vec<&'p Component>, InternalError> {
@@ -396,6 +405,8 @@ pub struct Database<'p> {
     pub encrypted: bool,
     pub tls: bool,
     pub iam_auth: bool,
+    /// The RDS Data API, to create database users without a bastion.
+    pub data_api: bool,
     pub log_export: bool,
     pub monitoring: Duration,
     pub performance_insights: bool,
@@ -421,6 +432,7 @@ impl<'p> Database<'p> {
             encrypted: r.switch("encrypted")?,
             tls: r.switch("tls")?,
             iam_auth: r.switch("iam_auth")?,
+            data_api: r.switch("data_api")?,
             log_export: r.switch("log_export")?,
             monitoring: r.duration("monitoring")?,
             performance_insights: r.switch("performance_insights")?,
@@ -754,18 +766,35 @@ pub struct Mtls<'p> {
     pub truststore_version: Option<Text<'p>>,
 }
 
+/// What a route's requests carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// Small bodies the WAF inspects and size-limits.
+    Json,
+    /// Binary DICOM objects, up to API Gateway's 10 MB.
+    Dicom,
+}
+
 /// `route METHOD "PATH" -> SERVICE < ... >`
 pub struct Route<'p> {
     pub method: &'p str,
     pub path: &'p str,
     pub target: &'p Component,
     pub authorization: Authorization,
+    pub body: Body,
+    /// The bucket the route hands out presigned upload URLs to.
+    pub upload: Option<&'p Component>,
 }
 
 pub struct Api<'p> {
     pub component: &'p Component,
     pub domain: Text<'p>,
     pub certificate: Text<'p>,
+    /// A public ACM certificate for the domain, for an imported or
+    /// private-CA `certificate`.
+    pub ownership_certificate: Option<Text<'p>>,
+    /// The Route 53 hosted zone for the domain's alias record.
+    pub zone: Option<Text<'p>>,
     pub mtls: Option<Mtls<'p>>,
     pub default_endpoint: bool,
     pub authorization: Authorization,
@@ -795,6 +824,8 @@ impl<'p> Api<'p> {
             component,
             domain: r.text("domain")?,
             certificate: r.text("certificate")?,
+            ownership_certificate: r.optional_text("ownership_certificate")?,
+            zone: r.optional_text("zone")?,
             mtls: r.block("mtls", |m| {
                 Ok(Mtls {
                     truststore: m.text("truststore")?,
@@ -840,6 +871,12 @@ impl<'p> Route<'p> {
             path: &route.path,
             target: r.component(&route.target.name, "route")?,
             authorization: r.choice("authorization", Authorization::parse)?,
+            body: r.choice("body", |w| match w {
+                "json" => Some(Body::Json),
+                "dicom" => Some(Body::Dicom),
+                _ => None,
+            })?,
+            upload: r.optional_reference("upload")?,
         })
     }
 }
@@ -1051,14 +1088,16 @@ mod tests {
   database aurora < credentials creds >
   storage efs scratch < >
   bucket s3 results < >
+  bucket s3 incoming < >
   cache redis queue < >
   stream kinesis events < >
   service fargate worker < image param Image  command "run"  mount scratch at "/scratch"
-    connects aurora, queue  reads events  writes results, events
+    connects aurora, queue  reads events, incoming  writes results, events
     grant "sqs:SendMessage" on "arn:aws:sqs:sa-east-1:111122223333:q"  env < MODE "batch" > >
   api ingest < domain "imaging.example.org"  certificate param Cert
+    ownership_certificate param OwnershipCert  zone param Zone
     mtls < truststore param Truststore  truststore_version "v1" >
-    route POST "/studies" -> worker >
+    route POST "/studies" -> worker < body dicom  upload incoming > >
   alarms < >
   backup < >
 >

@@ -60,7 +60,7 @@ pub fn template() -> Template {
         Output {
             description: "The API Gateway CloudWatch Logs role of this account and region; pipelines import it".into(),
             value: get_att(ROLE, "Arn"),
-            export: Export { name: json!(LOGGING_ROLE_EXPORT) },
+            export: Some(Export { name: json!(LOGGING_ROLE_EXPORT) }),
         },
     );
     template

@@ -92,7 +92,7 @@ impl<'p> Lowering<'p> {
         lowering
     }
 
-    fn pipeline(&self) -> &str {
+    pub fn pipeline(&self) -> &str {
         &self.program.name.name
     }
 
@@ -260,6 +260,30 @@ impl<'p> Lowering<'p> {
         }
     }
 
+    /// A string setting a deployment may leave out: absent from the program,
+    /// a literal (always given), or a `param NAME` whose parameter defaults
+    /// to empty, with a condition `HasNAME` that holds when it is not.
+    pub fn optional_string(&mut self, text: Option<Text<'_>>, description: &str) -> Optional {
+        match text {
+            Some(Text::Param(parameter)) => {
+                self.template.parameters.entry(parameter.to_string()).or_insert_with(|| Parameter {
+                    kind: "String",
+                    description: format!("{description} (optional: leave empty to go without)"),
+                    default: Some(String::new()),
+                    allowed_pattern: None,
+                    constraint_description: None,
+                });
+                let condition = format!("Has{parameter}");
+                self.template
+                    .conditions
+                    .insert(condition.clone(), json!({ "Fn::Not": [{ "Fn::Equals": [reference(parameter), ""] }] }));
+                Optional::IfGiven(reference(parameter), condition)
+            }
+            Some(Text::Literal(text)) => Optional::Always(json!(text)),
+            None => Optional::Absent,
+        }
+    }
+
     pub fn parameter(&mut self, name: &str, description: &str) {
         self.template.parameters.entry(name.to_string()).or_insert_with(|| Parameter {
             kind: "String",
@@ -300,6 +324,25 @@ impl<'p> Lowering<'p> {
     pub fn suppress(&mut self, logical_id: &str, suppression: Suppression) {
         if let Some(resource) = self.template.resources.get_mut(logical_id) {
             suppress::apply(resource, &suppression);
+        }
+    }
+}
+
+/// A setting a deployment may leave out (see [`Lowering::optional_string`]).
+pub enum Optional {
+    Absent,
+    Always(Value),
+    /// The parameter's value, and the condition that holds when it is given.
+    IfGiven(Value, String),
+}
+
+impl Optional {
+    /// The value where given, else `otherwise`.
+    pub fn or(&self, otherwise: Value) -> Value {
+        match self {
+            Optional::Absent => otherwise,
+            Optional::Always(value) => value.clone(),
+            Optional::IfGiven(value, condition) => template::if_then(condition, value.clone(), otherwise),
         }
     }
 }
@@ -345,6 +388,7 @@ pub const UNTAGGABLE: &[&str] = &[
     "AWS::WAFv2::LoggingConfiguration",
     "AWS::ElasticLoadBalancingV2::Listener",
     "AWS::Logs::ResourcePolicy",
+    "AWS::Route53::RecordSet",
 ];
 
 /// `Aurora`, `ProcessorTask`, `StudiesId`: a logical id from a name (a

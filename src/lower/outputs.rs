@@ -28,12 +28,22 @@ pub fn lower(lowering: &mut Lowering<'_>) {
             }
         }
     }
+    if lowering.template.resources.contains_key("BackupVault") {
+        outputs.push((
+            "BackupVaultName".into(),
+            "the AWS Backup vault of the pipeline's recovery points",
+            reference("BackupVault"),
+        ));
+    }
     if lowering.template.resources.contains_key(alarms::TOPIC) {
         outputs.push(("AlarmTopicArn".into(), "the SNS topic alarms send to", reference(alarms::TOPIC)));
     }
     let pipeline = lowering.program.name.name.replace('_', "-");
     for (name, description, value) in outputs {
         let export = Export { name: sub(format!("{pipeline}-${{{SUFFIX_PARAMETER}}}-{name}")) };
-        lowering.template.outputs.insert(name, Output { description: description.to_string(), value, export });
+        lowering
+            .template
+            .outputs
+            .insert(name, Output { description: description.to_string(), value, export: Some(export) });
     }
 }

@@ -48,6 +48,16 @@ pub fn sub(text: impl Into<String>) -> Value {
     Fn::Sub(text.into()).into()
 }
 
+/// `{"Fn::If": [condition, then, else]}`
+pub fn if_then(condition: &str, then: Value, otherwise: Value) -> Value {
+    serde_json::json!({ "Fn::If": [condition, then, otherwise] })
+}
+
+/// `{"Ref": "AWS::NoValue"}`: the property is left out.
+pub fn no_value() -> Value {
+    reference("AWS::NoValue")
+}
+
 /// The availability zone with this index in the region, never hard-coded.
 pub fn availability_zone(index: u32) -> Value {
     Fn::Select(index, Box::new(Fn::GetAZs(String::new()).into())).into()
@@ -65,6 +75,9 @@ pub enum Policy {
 pub struct Resource {
     #[serde(rename = "Type")]
     pub kind: &'static str,
+    /// The template condition the resource exists under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -88,6 +101,7 @@ impl Resource {
         };
         Resource {
             kind,
+            condition: None,
             depends_on: Vec::new(),
             deletion_policy: None,
             update_replace_policy: None,
@@ -98,7 +112,15 @@ impl Resource {
     }
 
     pub fn depends_on(mut self, logical_id: &str) -> Self {
-        self.depends_on.push(logical_id.to_string());
+        if !self.depends_on.iter().any(|d| d == logical_id) {
+            self.depends_on.push(logical_id.to_string());
+        }
+        self
+    }
+
+    /// The resource exists only when the template condition holds.
+    pub fn when(mut self, condition: &str) -> Self {
+        self.condition = Some(condition.to_string());
         self
     }
 
@@ -129,7 +151,8 @@ pub struct Parameter {
 pub struct Output {
     pub description: String,
     pub value: Value,
-    pub export: Export,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub export: Option<Export>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -161,6 +184,9 @@ pub struct Template {
     pub metadata: Map<String, Value>,
     pub parameters: indexmap::IndexMap<String, Parameter>,
     pub rules: indexmap::IndexMap<String, Rule>,
+    /// Conditions on parameters the program leaves optional at deploy time.
+    #[serde(skip_serializing_if = "indexmap::IndexMap::is_empty")]
+    pub conditions: indexmap::IndexMap<String, Value>,
     pub resources: indexmap::IndexMap<String, Resource>,
     pub outputs: indexmap::IndexMap<String, Output>,
     /// Logical ids the lowering was asked to add twice. The first resource

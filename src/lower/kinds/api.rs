@@ -10,16 +10,17 @@ use super::network;
 use super::{bucket, service};
 use crate::check::model::Component;
 use crate::check::view::Alarms;
-use crate::check::view::{Api, Authorization, ExecutionLogs, Text, TlsPolicy, Views};
-use crate::lower::template::{get_att, reference, sub, Resource};
-use crate::lower::{logical_id, Lowering, Suppression};
+use crate::check::view::{Api, Authorization, Body, ExecutionLogs, Route, Text, TlsPolicy, Views};
+use crate::deploy::bootstrap;
+use crate::lower::template::{get_att, no_value, reference, sub, Resource};
+use crate::lower::{logical_id, Lowering, Optional, Suppression};
 use crate::naming::Named;
 use crate::InternalError;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::hash::Hasher;
 
-const STAGE_NAME: &str = "api";
+pub const STAGE_NAME: &str = "api";
 
 /// The apis with a route to a service.
 pub fn routes_to<'v, 'p>(views: &'v Views<'p>, service: &Component) -> Vec<&'v Api<'p>> {
@@ -92,6 +93,15 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Api<'_>) -> Result<(), Inte
             parameter.constraint_description = Some("the ARN of an ACM certificate in this region".into());
         }
     }
+    // A public ACM certificate for the same name: API Gateway requires it to
+    // prove ownership when `certificate` is imported or from a private CA,
+    // and the load balancer presents it, because API Gateway verifies the
+    // private integration's certificate against public CAs only.
+    let ownership = lowering.optional_string(
+        view.ownership_certificate,
+        "public ACM certificate ARN for the API's domain, required with mutual TLS when CertificateArn is imported or from a private CA",
+    );
+    let listener_certificate = ownership.or(certificate.clone());
 
     // The internal network load balancer and one TLS listener per service.
     let balancer = load_balancer_id(api);
@@ -158,7 +168,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Api<'_>) -> Result<(), Inte
                     "LoadBalancerArn": reference(&balancer),
                     "Protocol": "TLS",
                     "Port": listener_port(index),
-                    "Certificates": [{ "CertificateArn": certificate }],
+                    "Certificates": [{ "CertificateArn": listener_certificate }],
                     "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
                     "DefaultActions": [{ "Type": "forward", "TargetGroupArn": reference(&group) }],
                 }),
@@ -296,7 +306,6 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Api<'_>) -> Result<(), Inte
     }
     lowering.add(&deployment, resource);
 
-    account_logging_role(lowering);
     let access_logs = id("AccessLogGroup");
     lowering.log_group(&access_logs, sub(format!("/medc/{}/access", lowering.name_pattern(&[&api.name]))));
     // API Gateway would create the execution-log group unencrypted and kept
@@ -347,9 +356,9 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Api<'_>) -> Result<(), Inte
             properties.remove("AccessLogSetting");
         }
     }
-    let resource =
-        Resource::new("AWS::ApiGateway::Stage", properties).depends_on("ApiGatewayAccount").depends_on(&execution_logs);
+    let resource = Resource::new("AWS::ApiGateway::Stage", properties).depends_on(&execution_logs);
     lowering.add(&stage, resource);
+    import_account_logging_role(lowering, &stage);
     lowering.record_waivers(&stage, api);
     if !caching {
         lowering.suppress(
@@ -388,8 +397,34 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Api<'_>) -> Result<(), Inte
     if mtls.get("TruststoreUri").is_some() {
         domain_properties["MutualTlsAuthentication"] = mtls;
     }
+    if !matches!(ownership, Optional::Absent) {
+        domain_properties["OwnershipVerificationCertificateArn"] = ownership.or(no_value());
+    }
     lowering.add(&domain_name, Resource::new("AWS::ApiGateway::DomainName", domain_properties));
     lowering.record_waivers(&domain_name, api);
+    // The alias record in the domain's hosted zone, when the program names one.
+    let zone = lowering
+        .optional_string(view.zone, "Route 53 hosted zone id in which to create the alias record of the API's domain");
+    let alias = |zone: Value| {
+        Resource::new(
+            "AWS::Route53::RecordSet",
+            json!({
+                "HostedZoneId": zone,
+                "Name": domain,
+                "Type": "A",
+                "AliasTarget": {
+                    "DNSName": get_att(&domain_name, "RegionalDomainName"),
+                    "HostedZoneId": get_att(&domain_name, "RegionalHostedZoneId"),
+                    "EvaluateTargetHealth": false,
+                },
+            }),
+        )
+    };
+    match zone {
+        Optional::Absent => {}
+        Optional::Always(zone) => lowering.add(&id("DomainRecord"), alias(zone)),
+        Optional::IfGiven(zone, condition) => lowering.add(&id("DomainRecord"), alias(zone).when(&condition)),
+    }
     lowering.add(
         &id("BasePathMapping"),
         Resource::new(
@@ -398,7 +433,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Api<'_>) -> Result<(), Inte
         ),
     );
     if view.waf {
-        firewall(lowering, api, &rest_api, &stage);
+        firewall(lowering, view, &rest_api, &stage);
     }
     Ok(())
 }
@@ -464,35 +499,81 @@ fn access_log_format() -> String {
     format!("{{{}}}", body.join(","))
 }
 
-/// The account-wide role API Gateway uses to write execution logs.
-fn account_logging_role(lowering: &mut Lowering<'_>) {
-    if lowering.template.resources.contains_key("ApiGatewayAccount") {
-        return;
+/// API Gateway's CloudWatch role is one setting per account and region, so
+/// it lives in the account bootstrap stack (`medc bootstrap`), never here:
+/// a pipeline that set it would overwrite the others', and deleting the
+/// pipeline would end API logging for the region. The stage, whose logs
+/// depend on the role, records it in a tag imported from the bootstrap's
+/// export, so CloudFormation refuses to create the pipeline before the
+/// bootstrap, and to delete the bootstrap while the pipeline uses it.
+fn import_account_logging_role(lowering: &mut Lowering<'_>, stage: &str) {
+    let Some(resource) = lowering.template.resources.get_mut(stage) else { return };
+    if let Some(Value::Array(tags)) = resource.properties.get_mut("Tags") {
+        tags.push(
+            json!({ "Key": "medc:api-logging-role", "Value": { "Fn::ImportValue": bootstrap::LOGGING_ROLE_EXPORT } }),
+        );
     }
-    lowering.add(
-        "ApiGatewayLoggingRole",
-        Resource::new(
-            "AWS::IAM::Role",
-            json!({
-                "Description": "Lets API Gateway write execution and access logs to CloudWatch Logs (account setting)",
-                "AssumeRolePolicyDocument": network::assume("apigateway.amazonaws.com"),
-                "ManagedPolicyArns": [sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")],
-            }),
-        ),
-    );
-    lowering.add(
-        "ApiGatewayAccount",
-        Resource::new(
-            "AWS::ApiGateway::Account",
-            json!({ "CloudWatchRoleArn": get_att("ApiGatewayLoggingRole", "Arn") }),
-        ),
-    );
+}
+
+/// The core rule set's rules that inspect the request body, and their labels.
+pub const CORE_BODY_RULES: &[(&str, &str)] = &[
+    ("SizeRestrictions_BODY", "SizeRestrictions_Body"),
+    ("EC2MetaDataSSRF_BODY", "EC2MetaDataSSRF_Body"),
+    ("GenericLFI_BODY", "GenericLFI_Body"),
+    ("GenericRFI_BODY", "GenericRFI_Body"),
+    ("CrossSiteScripting_BODY", "CrossSiteScripting_Body"),
+];
+
+/// A WAF statement matching one route: its method, and its path with each
+/// `{parameter}` standing for one segment (`{parameter+}` for the rest).
+fn route_match(route: &Route<'_>) -> Value {
+    let mut pattern = String::from("^");
+    for segment in route.path.split('/').filter(|s| !s.is_empty()) {
+        pattern.push('/');
+        if segment.starts_with('{') && segment.ends_with("+}") {
+            pattern.push_str(".+");
+        } else if segment.starts_with('{') {
+            pattern.push_str("[^/]+");
+        } else {
+            pattern.extend(segment.chars().flat_map(|c| {
+                let escape = !c.is_ascii_alphanumeric() && c != '-' && c != '_';
+                escape.then_some('\\').into_iter().chain(std::iter::once(c))
+            }));
+        }
+    }
+    if pattern == "^" {
+        pattern.push('/');
+    }
+    pattern.push('$');
+    let none = json!([{ "Priority": 0, "Type": "NONE" }]);
+    json!({ "AndStatement": { "Statements": [
+        { "ByteMatchStatement": {
+            "SearchString": route.method,
+            "FieldToMatch": { "Method": {} },
+            "PositionalConstraint": "EXACTLY",
+            "TextTransformations": none,
+        } },
+        { "RegexMatchStatement": {
+            "RegexString": pattern,
+            "FieldToMatch": { "UriPath": {} },
+            "TextTransformations": none,
+        } },
+    ] } })
+}
+
+/// One statement, or an `OrStatement` of several (WAF wants two or more).
+fn any_of(mut statements: Vec<Value>) -> Value {
+    if statements.len() == 1 {
+        return statements.remove(0);
+    }
+    json!({ "OrStatement": { "Statements": statements } })
 }
 
 /// A WAF web ACL with AWS's common and known-bad-inputs rules and a rate
 /// limit per client address, attached to the stage and logging to an
 /// encrypted log group.
-fn firewall(lowering: &mut Lowering<'_>, api: &Component, rest_api: &str, stage: &str) {
+fn firewall(lowering: &mut Lowering<'_>, view: &Api<'_>, rest_api: &str, stage: &str) {
+    let api = view.component;
     let id = |suffix: &str| logical_id(&api.name, suffix);
     let metric =
         |name: &str| json!({ "SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": name });
@@ -505,6 +586,43 @@ fn firewall(lowering: &mut Lowering<'_>, api: &Component, rest_api: &str, stage:
             "VisibilityConfig": metric(name),
         })
     };
+    let mut rules = vec![managed(0, "AWSManagedRulesCommonRuleSet")];
+    // DICOM bodies are binary and megabytes long: the core rule set's body
+    // rules (over 8 KB; XSS, LFI, RFI and SSRF patterns) would block every
+    // upload. They count instead, and a rule on their labels blocks what
+    // they match on every other route.
+    let dicom: Vec<Value> = view.routes.iter().filter(|r| r.body == Body::Dicom).map(route_match).collect();
+    if !dicom.is_empty() {
+        rules[0]["Statement"]["ManagedRuleGroupStatement"]["RuleActionOverrides"] = json!(CORE_BODY_RULES
+            .iter()
+            .map(|(rule, _)| json!({ "Name": rule, "ActionToUse": { "Count": {} } }))
+            .collect::<Vec<_>>());
+        let labels: Vec<Value> = CORE_BODY_RULES
+            .iter()
+            .map(|(_, label)| {
+                json!({ "LabelMatchStatement": { "Scope": "LABEL", "Key": format!("awswaf:managed:aws:core-rule-set:{label}") } })
+            })
+            .collect();
+        rules.push(json!({
+            "Name": "BodyRulesOutsideDicomRoutes",
+            "Priority": 1,
+            "Action": { "Block": {} },
+            "Statement": { "AndStatement": { "Statements": [
+                { "OrStatement": { "Statements": labels } },
+                { "NotStatement": { "Statement": any_of(dicom) } },
+            ] } },
+            "VisibilityConfig": metric("BodyRulesOutsideDicomRoutes"),
+        }));
+    }
+    let next = rules.len() as u32;
+    rules.push(managed(next, "AWSManagedRulesKnownBadInputsRuleSet"));
+    rules.push(json!({
+        "Name": "RateLimitPerAddress",
+        "Priority": next + 1,
+        "Action": { "Block": {} },
+        "Statement": { "RateBasedStatement": { "Limit": 2000, "AggregateKeyType": "IP" } },
+        "VisibilityConfig": metric("RateLimitPerAddress"),
+    }));
     let acl = id("WebAcl");
     lowering.add(
         &acl,
@@ -515,17 +633,7 @@ fn firewall(lowering: &mut Lowering<'_>, api: &Component, rest_api: &str, stage:
                 "Scope": "REGIONAL",
                 "DefaultAction": { "Allow": {} },
                 "VisibilityConfig": metric(&format!("{}-web-acl", api.name)),
-                "Rules": [
-                    managed(0, "AWSManagedRulesCommonRuleSet"),
-                    managed(1, "AWSManagedRulesKnownBadInputsRuleSet"),
-                    {
-                        "Name": "RateLimitPerAddress",
-                        "Priority": 2,
-                        "Action": { "Block": {} },
-                        "Statement": { "RateBasedStatement": { "Limit": 2000, "AggregateKeyType": "IP" } },
-                        "VisibilityConfig": metric("RateLimitPerAddress"),
-                    },
-                ],
+                "Rules": rules,
             }),
         ),
     );
@@ -614,5 +722,13 @@ pub fn outputs(view: &Api<'_>) -> Vec<(&'static str, &'static str, Value)> {
             get_att(&domain, "RegionalDomainName"),
         ),
         ("ApiRestApiId", "the REST API", reference(&rest_api_id(view.component))),
+        (
+            "ApiInvokeArn",
+            "what callers' IAM policies allow `execute-api:Invoke` on",
+            sub(format!(
+                "arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{}}}/{STAGE_NAME}/*",
+                rest_api_id(view.component)
+            )),
+        ),
     ]
 }

@@ -102,13 +102,11 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Backup<'_>) {
         Resource::new(
             "AWS::IAM::Role",
             json!({
-                "Description": "Lets AWS Backup take and restore recovery points of the pipeline's data stores",
+                "Description": "Lets AWS Backup take recovery points of the pipeline's data stores (restores attach AWSBackupServiceRolePolicyForRestores when needed)",
                 "AssumeRolePolicyDocument": assume("backup.amazonaws.com"),
                 "ManagedPolicyArns": [
                     sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"),
-                    sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores"),
                     sub("arn:${AWS::Partition}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup"),
-                    sub("arn:${AWS::Partition}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore"),
                 ],
             }),
         ),

@@ -9,7 +9,7 @@ use crate::check::model::Component;
 use crate::check::view::Bucket;
 use crate::lower::template::{get_att, reference, sub, Resource};
 use crate::lower::{logical_id, Lowering, Suppression};
-use crate::naming::Named;
+use crate::naming::{self, Named};
 use serde_json::{json, Value};
 
 pub const LOG_BUCKET: &str = "LogBucket";
@@ -78,7 +78,10 @@ pub fn log_bucket(lowering: &mut Lowering<'_>) {
             "Effect": "Allow",
             "Principal": { "Service": "logging.s3.amazonaws.com" },
             "Resource": sub(format!("${{{LOG_BUCKET}.Arn}}/s3/*")),
-            "Condition": { "StringEquals": { "aws:SourceAccount": reference("AWS::AccountId") } },
+            "Condition": {
+                "StringEquals": { "aws:SourceAccount": reference("AWS::AccountId") },
+                "ArnLike": { "aws:SourceArn": sub(format!("arn:${{AWS::Partition}}:s3:::{}-*", naming::stem(&[lowering.pipeline()]))) },
+            },
         }),
     ];
     if lowering.views.apis().next().is_some() {
@@ -153,7 +156,35 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Bucket<'_>) {
     }
     lowering.add(&id, Resource::new("AWS::S3::Bucket", properties).policy(lowering.stateful_policy(false)));
     lowering.record_waivers(&id, bucket);
-    let statements = if view.tls { vec![deny_insecure_transport(&id)] } else { Vec::new() };
+    let mut statements = if view.tls { vec![deny_insecure_transport(&id)] } else { Vec::new() };
+    if view.encrypted {
+        // Uploads without encryption headers take the bucket's default (the
+        // pipeline's key); uploads that name another key or another kind of
+        // encryption are refused.
+        let objects = sub(format!("${{{id}.Arn}}/*"));
+        statements.push(json!({
+            "Sid": "DenyOtherEncryption",
+            "Action": "s3:PutObject",
+            "Effect": "Deny",
+            "Principal": { "AWS": "*" },
+            "Resource": objects,
+            "Condition": {
+                "StringNotEquals": { "s3:x-amz-server-side-encryption": "aws:kms" },
+                "Null": { "s3:x-amz-server-side-encryption": "false" },
+            },
+        }));
+        statements.push(json!({
+            "Sid": "DenyOtherKeys",
+            "Action": "s3:PutObject",
+            "Effect": "Deny",
+            "Principal": { "AWS": "*" },
+            "Resource": objects,
+            "Condition": {
+                "StringNotEquals": { "s3:x-amz-server-side-encryption-aws-kms-key-id": lowering.key_arn() },
+                "Null": { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+            },
+        }));
+    }
     if !statements.is_empty() {
         lowering.add(
             &logical_id(&bucket.name, "BucketPolicy"),
@@ -181,19 +212,22 @@ pub fn serve(s3: &Bucket<'_>, access: Access<'_>, wiring: &mut Wiring) {
     let name = s3.component.name.as_str();
     let bucket = bucket_id(s3.component);
     wiring.env(env_name(name, "BUCKET"), reference(&bucket));
-    let object_actions: &[&str] =
-        if writes { &["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"] } else { &["s3:GetObject"] };
+    // Writing is putting objects, nothing more: reading them back or
+    // listing the bucket is `reads`.
+    let object_actions: &[&str] = if writes { &["s3:PutObject", "s3:AbortMultipartUpload"] } else { &["s3:GetObject"] };
     wiring.task_statements.push(json!({
         "Sid": format!("{}{}Objects", if writes { "Write" } else { "Read" }, logical_id(name, "")),
         "Action": object_actions,
         "Effect": "Allow",
         "Resource": sub(format!("${{{bucket}.Arn}}/*")),
     }));
-    wiring.task_statements.push(json!({
-        "Sid": format!("List{}{}", logical_id(name, ""), if writes { "ForWrites" } else { "" }),
-        "Action": "s3:ListBucket",
-        "Effect": "Allow",
-        "Resource": get_att(&bucket, "Arn"),
-    }));
+    if !writes {
+        wiring.task_statements.push(json!({
+            "Sid": format!("List{}", logical_id(name, "")),
+            "Action": "s3:ListBucket",
+            "Effect": "Allow",
+            "Resource": get_att(&bucket, "Arn"),
+        }));
+    }
     wiring.kms_via.push("s3");
 }

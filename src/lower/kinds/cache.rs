@@ -103,30 +103,40 @@ pub fn alarms(view: &Cache<'_>, thresholds: &Alarms<'_>) -> Vec<Alarm> {
     let name = &component.name;
     let id = |what: &str| logical_id(name, what);
     let above = ABOVE;
-    // ElastiCache reports per node; the primary is node 001.
-    let dimension = vec![("CacheClusterId", sub(format!("${{{}}}-001", replication_group_id(component))))];
-    vec![
-        Alarm {
-            id: id("CacheCpu"),
-            description: format!("Redis {name}: engine CPU above {cpu}%"),
+    // ElastiCache reports per node (`GROUP-001`, `-002`, ...), and after a
+    // failover the primary is another node: every node is watched, the
+    // primary and each replica.
+    let group = replication_group_id(component);
+    let mut alarms = Vec::new();
+    for node in 1..=1 + view.replicas {
+        let dimension = vec![("CacheClusterId", sub(format!("${{{group}}}-{node:03}")))];
+        let (suffix, which) = if node == 1 {
+            (String::new(), String::new())
+        } else {
+            (format!("Node{node}"), format!(" node {node:03}"))
+        };
+        alarms.push(Alarm {
+            id: id(&format!("CacheCpu{suffix}")),
+            description: format!("Redis {name}{which}: engine CPU above {cpu}%"),
             namespace: "AWS/ElastiCache",
             metric: "EngineCPUUtilization",
             dimensions: dimension.clone(),
             statistic: "Average",
             threshold: cpu,
             comparison: above,
-        },
-        Alarm {
-            id: id("CacheMemory"),
-            description: format!("Redis {name}: memory above {memory}%"),
+        });
+        alarms.push(Alarm {
+            id: id(&format!("CacheMemory{suffix}")),
+            description: format!("Redis {name}{which}: memory above {memory}%"),
             namespace: "AWS/ElastiCache",
             metric: "DatabaseMemoryUsagePercentage",
             dimensions: dimension,
             statistic: "Average",
             threshold: memory,
             comparison: above,
-        },
-    ]
+        });
+    }
+    alarms
 }
 
 /// The primary endpoint and the port.

@@ -117,6 +117,7 @@ pub fn resources(lowering: &mut Lowering<'_>, database: &Database<'_>) {
             "StorageEncrypted": database.encrypted,
             "KmsKeyId": lowering.key_arn(),
             "EnableIAMDatabaseAuthentication": database.iam_auth,
+            "EnableHttpEndpoint": database.data_api,
             "EnableCloudwatchLogsExports": if database.log_export { json!(["postgresql"]) } else { json!([]) },
             "BackupRetentionPeriod": database.backup_days(),
             "PreferredBackupWindow": "03:00-04:00",
@@ -229,6 +230,11 @@ pub fn outputs(view: &Database<'_>) -> Vec<(&'static str, &'static str, Value)> 
     vec![
         ("DatabaseEndpoint", "the Aurora writer endpoint", get_att(&cluster, "Endpoint.Address")),
         ("DatabaseReaderEndpoint", "the Aurora reader endpoint", get_att(&cluster, "ReadEndpoint.Address")),
+        (
+            "DatabaseClusterArn",
+            "the Aurora cluster's ARN, for the Data API (`aws rds-data execute-statement --resource-arn`)",
+            sub(format!("arn:${{AWS::Partition}}:rds:${{AWS::Region}}:${{AWS::AccountId}}:cluster:${{{cluster}}}")),
+        ),
         ("DatabasePort", "the Aurora port", get_att(&cluster, "Endpoint.Port")),
         (
             "DatabaseSecretArn",

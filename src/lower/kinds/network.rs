@@ -231,7 +231,19 @@ fn flow_logs(lowering: &mut Lowering<'_>) {
             "AWS::IAM::Role",
             json!({
                 "Description": "Lets VPC flow logs write to their encrypted log group",
-                "AssumeRolePolicyDocument": assume("vpc-flow-logs.amazonaws.com"),
+                // Only this account's flow logs may assume it (confused deputy).
+                "AssumeRolePolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [{
+                        "Action": "sts:AssumeRole",
+                        "Effect": "Allow",
+                        "Principal": { "Service": "vpc-flow-logs.amazonaws.com" },
+                        "Condition": {
+                            "StringEquals": { "aws:SourceAccount": reference("AWS::AccountId") },
+                            "ArnLike": { "aws:SourceArn": sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*") },
+                        },
+                    }],
+                },
             }),
         ),
     );
@@ -265,7 +277,8 @@ fn flow_logs(lowering: &mut Lowering<'_>) {
                 "LogGroupName": reference(log_group),
                 "DeliverLogsPermissionArn": get_att(role, "Arn"),
             }),
-        ),
+        )
+        .depends_on("FlowLogsPolicy"),
     );
 }
 

@@ -51,6 +51,11 @@ pub fn cluster(lowering: &mut Lowering<'_>) {
     if lowering.views.services().next().is_none() {
         return;
     }
+    // Container Insights writes to a log group ECS would otherwise create
+    // unencrypted, kept forever and left behind by the stack: created here,
+    // it has the pipeline's key and retention and goes with the stack.
+    let insights = "ContainerInsightsLogGroup";
+    lowering.log_group(insights, sub(format!("/aws/ecs/containerinsights/{}/performance", lowering.name_pattern(&[]))));
     lowering.add(
         CLUSTER,
         Resource::new(
@@ -59,7 +64,8 @@ pub fn cluster(lowering: &mut Lowering<'_>) {
                 "ClusterName": lowering.name(&[]),
                 "ClusterSettings": [{ "Name": "containerInsights", "Value": "enhanced" }],
             }),
-        ),
+        )
+        .depends_on(insights),
     );
 }
 
@@ -290,6 +296,27 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Service<'_>) {
             .collect::<Vec<_>>());
         resource_depends = routes.iter().map(|api| api::listener_id(api.component, service)).collect();
     }
+    // Tasks start as soon as the service exists; CloudFormation creates in
+    // parallel what it does not see referenced. Everything a task needs to
+    // pull its image, read its secrets, mount its file systems and reach its
+    // endpoints must exist first, or the circuit breaker rolls the service back.
+    let security_group_ingress = format!("From{security_group}");
+    let mounted: Vec<String> = view
+        .mounts
+        .iter()
+        .map(|mount| format!("{}MountTarget", super::storage::file_system_id(mount.storage)))
+        .collect();
+    for (resource_id, resource) in &lowering.template.resources {
+        let needed = *resource_id == id("ExecutionPolicy")
+            || *resource_id == id("TaskPolicy")
+            || resource.kind == "AWS::EC2::VPCEndpoint"
+            || (resource.kind == "AWS::EC2::SecurityGroupIngress" && resource_id.ends_with(&security_group_ingress))
+            || (resource.kind == "AWS::EFS::MountTarget"
+                && mounted.iter().any(|m| resource_id.starts_with(m.as_str())));
+        if needed {
+            resource_depends.push(resource_id.clone());
+        }
+    }
     let service_id = service_id(service);
     let mut resource = Resource::new("AWS::ECS::Service", properties);
     for dependency in resource_depends {
@@ -339,11 +366,28 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Service<'_>) {
 /// every component the service names, each from its kind's module.
 fn wire_data(lowering: &mut Lowering<'_>, view: &Service<'_>, wiring: &mut Wiring) {
     let views = lowering.views;
+    // A route that hands out presigned upload URLs to a bucket lets its
+    // service write the bucket (the URLs are signed with the task role, so
+    // clients' uploads carry its permissions) and read what arrives there.
+    let uploads: Vec<&Component> = views
+        .apis()
+        .flat_map(|api| &api.routes)
+        .filter(|route| route.target.name == view.component.name)
+        .filter_map(|route| route.upload)
+        .collect();
+    let reads = view.reads.iter().copied().chain(uploads.iter().copied());
+    let writes = view.writes.iter().copied().chain(uploads.iter().copied());
     let uses = view.connects.iter().map(|c| (*c, Access::Connect));
-    let uses = uses.chain(view.reads.iter().map(|c| (*c, Access::Read)));
-    let uses = uses.chain(view.writes.iter().map(|c| (*c, Access::Write)));
+    let uses = uses.chain(reads.map(|c| (c, Access::Read)));
+    let uses = uses.chain(writes.map(|c| (c, Access::Write)));
     let uses = uses.chain(view.mounts.iter().map(|m| (m.storage, Access::Mount(m.path))));
-    for (component, access) in uses.collect::<Vec<_>>() {
+    let mut unique: Vec<(&Component, Access<'_>)> = Vec::new();
+    for (component, access) in uses {
+        if !unique.iter().any(|(c, a)| c.name == component.name && *a == access) {
+            unique.push((component, access));
+        }
+    }
+    for (component, access) in unique {
         if let Some(target) = views.get(&component.name) {
             super::serve(lowering, target, view, access, wiring);
         }

@@ -10,7 +10,7 @@ use crate::check::model::Component;
 use crate::check::view::Service;
 use crate::check::view::{Storage, Throughput};
 use crate::lower::template::{get_att, reference, Resource};
-use crate::lower::{logical_id, Lowering};
+use crate::lower::{logical_id, Lowering, Suppression};
 use crate::InternalError;
 use serde_json::json;
 use serde_json::Value;
@@ -68,6 +68,12 @@ pub fn resources(lowering: &mut Lowering<'_>, storage: &Storage<'_>) -> Result<(
         Throughput::Bursting => "bursting",
         Throughput::Elastic => "elastic",
     };
+    // The pipeline's backup plan selects every file system, into its own
+    // vault under its key. EFS automatic backups would copy the same PHI
+    // into AWS's default vault, outside the stack and its key, where it
+    // outlives the stack: they serve only when no plan covers the storage.
+    let covered_by_plan = lowering.views.backup().is_some_and(|b| b.plan);
+    let automatic_backups = storage.backup && !covered_by_plan;
     let resource = Resource::new(
         "AWS::EFS::FileSystem",
         json!({
@@ -79,13 +85,25 @@ pub fn resources(lowering: &mut Lowering<'_>, storage: &Storage<'_>) -> Result<(
                 { "TransitionToIA": transition(storage.transition_ia_days())? },
                 { "TransitionToPrimaryStorageClass": "AFTER_1_ACCESS" },
             ],
-            "BackupPolicy": { "Status": if storage.backup { "ENABLED" } else { "DISABLED" } },
+            "BackupPolicy": { "Status": if automatic_backups { "ENABLED" } else { "DISABLED" } },
             "FileSystemPolicy": if storage.tls { policy } else { json!({ "Version": "2012-10-17", "Statement": [] }) },
         }),
     )
     .policy(lowering.stateful_policy(false));
     lowering.add(&file_system, resource);
     lowering.record_waivers(&file_system, efs);
+    if covered_by_plan {
+        lowering.suppress(
+            &file_system,
+            Suppression {
+                reason: "the pipeline's AWS Backup plan selects this file system (BackupSelection), into its vault encrypted with the pipeline's key; EFS automatic backups would copy the scratch PHI into AWS's default vault, outside the stack and its key",
+                checkov: &[],
+                guard: &["EFS_IN_BACKUP_PLAN"],
+                cdk_nag: &["HIPAA.Security-EFSInBackupPlan"],
+                cfn_lint: &[],
+            },
+        );
+    }
 
     for zone in 1..=network::zones(lowering) {
         lowering.add(
