@@ -180,6 +180,7 @@ fn the_outline_lists_components_and_their_settings() {
             "aurora",
             "scratch",
             "results",
+            "incoming",
             "queue",
             "events",
             "processor",
