@@ -55,7 +55,7 @@ fn show_json_lists_every_resource_under_its_component() {
     let pipeline_wide = json["pipeline_resources"].as_array().unwrap().len();
     assert_eq!(listed + pipeline_wide, built.compiled.template.resources.len(), "every resource is listed once");
     assert!(pipeline_wide < 10, "most resources belong to a component: {pipeline_wide}");
-    assert_eq!(json["resources"], 113);
+    assert_eq!(json["resources"], 117);
     // Every setting has its provenance, and a user's value its line.
     for component in json["components"].as_array().unwrap() {
         for setting in component["settings"].as_array().unwrap() {
