@@ -245,12 +245,21 @@ fn build_reports_an_unwritable_destination() {
 }
 
 #[test]
-fn build_warns_when_the_template_must_go_through_s3() {
+fn build_says_how_a_template_over_the_inline_limit_deploys() {
+    // Over the limit even compact: the quota warning sends it through S3.
     let output = medc().args(["build", "examples/medimg.medimg", "-o", "-"]).output().unwrap();
     assert_eq!(output.status.code(), Some(0));
-    assert!(output.stdout.len() > medc::deploy::INLINE_LIMIT);
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("over the 51,200 bytes") && stderr.contains("--s3-bucket"), "{stderr}");
+    assert!(stderr.contains("MEDC-0232") && stderr.contains("--s3-bucket"), "{stderr}");
+    assert!(!stderr.contains("--compact` writes it"), "{stderr}");
+    // Over the limit only with indentation: the advice is `--compact`.
+    let output = medc().args(["build", "examples/minimal.medimg", "-o", "-"]).output().unwrap();
+    assert!(output.stdout.len() > medc::quotas::MAX_INLINE_BODY);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("over the 51,200 bytes") && stderr.contains("`--compact` writes it in"), "{stderr}");
+    let output = medc().args(["build", "examples/minimal.medimg", "--compact", "-o", "-"]).output().unwrap();
+    assert!(output.stdout.len() <= medc::quotas::MAX_INLINE_BODY);
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
 }
 
 #[test]

@@ -7,14 +7,7 @@ pub mod bootstrap;
 pub mod params;
 
 use crate::lower::template::Template;
-
-/// The largest template body CloudFormation accepts inline
-/// (`CreateStack`/`CreateChangeSet` `TemplateBody`); `aws cloudformation
-/// deploy` refuses a larger file unless it is given `--s3-bucket`.
-pub const INLINE_LIMIT: usize = 51_200;
-
-/// The largest template CloudFormation reads from S3 (`TemplateURL`).
-pub const S3_LIMIT: usize = 1_000_000;
+use crate::quotas::MAX_INLINE_BODY;
 
 /// The template as `medc build` writes it: indented JSON, or with
 /// `compact` one line without spaces (half the bytes), and a final newline.
@@ -27,25 +20,24 @@ pub fn render(template: &Template, compact: bool) -> String {
     text
 }
 
-/// What a template of `bytes` bytes needs to deploy, when it is more than
-/// the plain `aws cloudformation deploy --template-file` command.
-pub fn size_advice(bytes: usize, compact: bool) -> Option<String> {
-    if bytes > S3_LIMIT {
-        return Some(format!(
-            "the template is {} bytes, over the {} bytes CloudFormation accepts even from S3; split the pipeline",
-            thousands(bytes),
-            thousands(S3_LIMIT)
-        ));
-    }
-    if bytes <= INLINE_LIMIT {
+/// What a written template of `written` bytes needs to deploy that the
+/// quota diagnostics do not say: they measure the template without
+/// indentation (MEDC-0231, MEDC-0232), so an indented file over the inline
+/// limit whose compact form fits is this advice's case alone.
+pub fn size_advice(template: &Template, written: usize) -> Option<String> {
+    if written <= MAX_INLINE_BODY {
         return None;
     }
-    let compact_hint = if compact { "" } else { " (`--compact` makes it smaller, but may not be enough)" };
+    let compact = render(template, true).len();
+    if compact > MAX_INLINE_BODY {
+        return None;
+    }
     Some(format!(
-        "the template is {} bytes, over the {} bytes CloudFormation accepts inline{compact_hint}: deploy it with \
-         `aws cloudformation deploy --s3-bucket BUCKET ...`, which uploads it first",
-        thousands(bytes),
-        thousands(INLINE_LIMIT)
+        "the template as written is {} bytes, over the {} bytes CloudFormation accepts inline; `--compact` \
+         writes it in {} bytes, which fit, or deploy it with `aws cloudformation deploy --s3-bucket BUCKET ...`",
+        thousands(written),
+        thousands(MAX_INLINE_BODY),
+        thousands(compact)
     ))
 }
 
@@ -65,17 +57,44 @@ fn thousands(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lower::template::{Parameter, Template};
 
-    #[test]
-    fn small_templates_need_no_advice() {
-        assert_eq!(size_advice(INLINE_LIMIT, false), None);
+    /// A template of about `description_bytes` bytes of parameter descriptions.
+    fn template_of(description_bytes: usize) -> Template {
+        let mut template = Template::default();
+        for n in 0..description_bytes / 1000 {
+            template.parameters.insert(
+                format!("P{n}"),
+                Parameter {
+                    kind: "String",
+                    description: "x".repeat(1000),
+                    default: None,
+                    allowed_pattern: None,
+                    constraint_description: None,
+                },
+            );
+        }
+        template
     }
 
     #[test]
-    fn large_templates_are_sent_through_s3() {
-        let advice = size_advice(INLINE_LIMIT + 1, false).unwrap();
-        assert!(advice.contains("51,201 bytes") && advice.contains("--s3-bucket"), "{advice}");
-        assert!(size_advice(S3_LIMIT + 1, true).unwrap().contains("split"));
+    fn small_templates_need_no_advice() {
+        let template = template_of(10_000);
+        assert_eq!(size_advice(&template, render(&template, false).len()), None);
+    }
+
+    #[test]
+    fn an_indented_template_that_fits_compact_is_told_so() {
+        let template = template_of(48_000);
+        let written = render(&template, false).len() + 10_000;
+        let advice = size_advice(&template, written).expect("advice");
+        assert!(advice.contains("--compact") && advice.contains("--s3-bucket"), "{advice}");
+    }
+
+    #[test]
+    fn a_template_too_large_even_compact_is_left_to_the_quota_diagnostics() {
+        let template = template_of(60_000);
+        assert_eq!(size_advice(&template, render(&template, false).len()), None);
     }
 
     #[test]
