@@ -48,8 +48,8 @@ fn completion_follows_its_context() {
     let target = labels(EXAMPLE, after(EXAMPLE, "route GET \"/health\" -> "));
     assert_eq!(target, ["processor"]);
     // Inside a nested block setting: its own settings.
-    let mtls =
-        labels(EXAMPLE, after(EXAMPLE, "truststore param TruststoreUri >") - "truststore param TruststoreUri >".len());
+    let block = "truststore param TruststoreUri  truststore_version param TruststoreVersion >";
+    let mtls = labels(EXAMPLE, after(EXAMPLE, block) - block.len());
     assert!(mtls.contains(&"truststore".to_string()) && !mtls.contains(&"domain".to_string()), "{mtls:?}");
     // Inside the api: its settings and `route`, not the stream's.
     let api = labels(EXAMPLE, after(EXAMPLE, "api ingest <\n"));
@@ -58,7 +58,7 @@ fn completion_follows_its_context() {
     let text = EXAMPLE.replace("bucket s3 results", "bucket ");
     assert_eq!(labels(&text, after(&text, "bucket ")), ["s3"]);
     // Nothing inside a string or a comment.
-    assert!(labels(EXAMPLE, after(EXAMPLE, "\"imaging.med")).is_empty());
+    assert!(labels(EXAMPLE, after(EXAMPLE, "\"imaging-pla")).is_empty());
     assert!(labels(EXAMPLE, after(EXAMPLE, "// Credentials are")).is_empty());
 }
 
