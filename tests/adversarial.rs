@@ -87,7 +87,7 @@ const FLIPS: &[(&str, &str, &str)] = &[
     ("backup < retention 35d >", "backup < retention 35d schedule \"cron(0 5 1 1 ? 2099)\" >", "MEDC-0258"),
     ("backup < retention 35d >", "backup < retention 35d schedule \"cron(0 5 ? * MON *)\" >", "MEDC-1011"),
     ("tasks 2..6 on cpu 70%", "tasks 2..6 on cpu 0%", "MEDC-0202"),
-    ("version 16.8", "version 016.8", "MEDC-0007"),
+    ("capacity 0.5..4", "version 016.8  capacity 0.5..4", "MEDC-0007"),
     ("existing \"medimg/aurora-admin\"", "existing \"*\"", "MEDC-0251"),
     ("existing \"medimg/redis-auth\"", "existing \"medimg/redis-auth\" key \"*\"", "MEDC-0252"),
     ("existing \"medimg/aurora-admin\"", "existing param AdminSecret", "MEDC-0260"),
