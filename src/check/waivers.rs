@@ -128,9 +128,3 @@ pub fn apply(program: &mut Program, findings: Vec<Finding>, source: &str, diagno
         }
     }
 }
-
-/// The 1-based line a span starts on.
-fn line_of(source: &str, span: Span) -> usize {
-    let end = span.start.min(source.len());
-    source.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
-}
