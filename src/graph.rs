@@ -138,6 +138,24 @@ pub fn picture(program: &Program) -> Result<Graph, crate::InternalError> {
                         protocol: "HTTPS via VPC link".into(),
                         protection: "TLS to the load balancer and the task".into(),
                     });
+                    // Large studies go straight to the bucket, with a URL
+                    // the service signs for a client the API authenticated.
+                    if let Some(bucket) = route.upload {
+                        edges.push(Edge {
+                            from: CLIENTS.into(),
+                            to: bucket.name.clone(),
+                            relation: format!("upload, URL from {} {}", route.method, route.path),
+                            protocol: "HTTPS PUT, presigned".into(),
+                            protection: "TLS, SSE-KMS with the pipeline's key".into(),
+                        });
+                        edges.push(Edge {
+                            from: bucket.name.clone(),
+                            to: route.target.name.clone(),
+                            relation: "reads the uploads".into(),
+                            protocol: "HTTPS via S3 gateway endpoint".into(),
+                            protection: "TLS, KMS at rest".into(),
+                        });
+                    }
                 }
             }
             Typed::Service(service) => service_edges(&views, service, &mut edges),

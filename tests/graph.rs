@@ -59,8 +59,13 @@ fn every_declared_data_path_is_an_edge() {
     assert!(has("processor", "scratch", "mount"));
     assert!(has("ingest", "processor", "POST /studies"));
     assert!(has("db_admin", "aurora", "credentials"));
-    // The clients reach nothing but the API.
-    assert!(picture.edges.iter().filter(|e| e.from == medc::graph::CLIENTS).all(|e| e.to == "ingest"));
+    // The clients reach the API, and the upload bucket only through the
+    // presigned URLs an API route hands out.
+    assert!(has(medc::graph::CLIENTS, "incoming", "upload, URL from POST /studies"));
+    assert!(has("incoming", "processor", "reads the uploads"));
+    for edge in picture.edges.iter().filter(|e| e.from == medc::graph::CLIENTS) {
+        assert!(edge.to == "ingest" || edge.relation.starts_with("upload, URL from "), "{edge:?}");
+    }
 }
 
 #[test]
