@@ -97,8 +97,11 @@ pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnosti
 /// once), so an error rather than a silent merge; a name in both `reads` and
 /// `writes` is read-write access and fine.
 fn named_twice(names: &[Ident], setting: &str, diagnostics: &mut Vec<Diagnostic>) {
-    for (index, name) in names.iter().enumerate() {
-        if let Some(first) = names[..index].iter().find(|earlier| earlier.name == name.name) {
+    // The first of each name, so that a long list is read once.
+    let mut firsts: HashMap<&str, &Ident> = HashMap::with_capacity(names.len());
+    for name in names {
+        let first = *firsts.entry(&name.name).or_insert(name);
+        if !std::ptr::eq(first, name) {
             diagnostics.push(
                 Diagnostic::new(
                     &codes::DUPLICATE_SETTING,

@@ -10,6 +10,7 @@ use super::Finding;
 use crate::diagnostics::{codes, Code, Diagnostic, Label};
 use crate::span::Span;
 use crate::types::Value;
+use std::collections::HashMap;
 
 pub fn check(program: &Program, findings: &mut Vec<Finding>) {
     for component in &program.components {
@@ -83,10 +84,12 @@ pub fn check(program: &Program, findings: &mut Vec<Finding>) {
 /// logical ids, resource names and environment variables (`db-main` and
 /// `db_main` are both `DbMain...` and `DB_MAIN_HOST`).
 fn look_alike_names(program: &Program, findings: &mut Vec<Finding>) {
-    let mut seen: Vec<(String, &Component)> = Vec::new();
+    // The first component of each key: every later one with that key either
+    // shares its name or is reported, so the first is the only one to compare.
+    let mut seen: HashMap<String, &Component> = HashMap::new();
     for component in program.components.iter().filter(|c| matches!(c.origin, Origin::User(_))) {
         let key = crate::lower::logical_id(&component.name, "");
-        if let Some((_, first)) = seen.iter().find(|(k, first)| *k == key && first.name != component.name) {
+        if let Some(first) = seen.get(&key).copied().filter(|first| first.name != component.name) {
             findings.push(Finding {
                 component: Some(component.name.clone()),
                 diagnostic: Diagnostic::new(
@@ -106,7 +109,7 @@ fn look_alike_names(program: &Program, findings: &mut Vec<Finding>) {
             });
             continue;
         }
-        seen.push((key, component));
+        seen.entry(key).or_insert(component);
     }
 }
 
