@@ -3,14 +3,19 @@
 //!
 //! Parsing runs in three steps: `scan` matches brackets and strings in one
 //! linear pass (so deep nesting is refused before the recursive parser runs);
-//! pest then parses the header and each chunk of the body separately, so a
-//! syntax error in one component does not hide those in the next; `build`
-//! turns pest's pairs into the tree, reading literals as it goes.
+//! then the header and each chunk of the body are parsed separately, so a
+//! syntax error in one component does not hide those in the next. A chunk
+//! is first read by `fast`, a hand-written parser of the same grammar that
+//! builds the tree directly; a chunk it does not accept is parsed by pest,
+//! the grammar's reference implementation, whose error `errors` translates
+//! and whose pairs `build` turns into the tree. Both read literals with
+//! `literal`.
 
 pub mod ast;
 mod build;
 pub mod dump;
 mod errors;
+mod fast;
 mod literal;
 mod scan;
 
@@ -41,6 +46,19 @@ pub struct Parsed {
 }
 
 pub fn parse(text: &str) -> Parsed {
+    parse_with(text, Engine::Fast)
+}
+
+/// Which parser reads the header, chunks and trailer: the hand-written one
+/// with pest behind it, or pest alone (the reference the tests compare to).
+#[derive(Clone, Copy, PartialEq)]
+enum Engine {
+    Fast,
+    #[cfg_attr(not(test), allow(dead_code))]
+    Pest,
+}
+
+fn parse_with(text: &str, engine: Engine) -> Parsed {
     let mut diagnostics = Vec::new();
     if is_blank(text) {
         diagnostics.push(Diagnostic::new(
@@ -63,12 +81,16 @@ pub fn parse(text: &str) -> Parsed {
         scan::Scan::Balanced(layout) => layout,
     };
     let header_end = layout.as_ref().map_or(text.len(), |l| l.open + 1);
-    let header = match Grammar::parse(Rule::header, &text[..header_end]) {
-        Ok(mut pairs) => pairs.next().and_then(|pair| build::header(pair, 0)),
-        Err(error) => {
-            diagnostics.push(errors::translate(error, text, 0, errors::Context::Header));
-            None
-        }
+    let fast_header = if engine == Engine::Fast { fast::Parser::new(text, 0, header_end).header().ok() } else { None };
+    let header = match fast_header {
+        Some(header) => Some(header),
+        None => match Grammar::parse(Rule::header, &text[..header_end]) {
+            Ok(mut pairs) => pairs.next().and_then(|pair| build::header(pair, 0)),
+            Err(error) => {
+                diagnostics.push(errors::translate(error, text, 0, errors::Context::Header));
+                None
+            }
+        },
     };
     let Some(layout) = layout else {
         if header.is_some() {
@@ -81,6 +103,16 @@ pub fn parse(text: &str) -> Parsed {
     let mut terms = Vec::new();
     let mut broken = Vec::new();
     for chunk in &layout.chunks {
+        if engine == Engine::Fast {
+            if let Ok((read, errors)) = fast::Parser::new(text, chunk.start, chunk.end).terms() {
+                terms.extend(read);
+                if !errors.is_empty() {
+                    broken.push(*chunk);
+                }
+                diagnostics.extend(errors);
+                continue;
+            }
+        }
         match Grammar::parse(Rule::terms, &text[chunk.range()]) {
             Ok(pairs) => {
                 let mut builder = build::Builder::new(chunk.start);
@@ -99,7 +131,10 @@ pub fn parse(text: &str) -> Parsed {
         }
     }
     let trailer_start = layout.close + 1;
-    if let Err(error) = Grammar::parse(Rule::trailer, &text[trailer_start..]) {
+    let fast_trailer = engine == Engine::Fast && fast::Parser::new(text, trailer_start, text.len()).trailer().is_ok();
+    if let Err(error) =
+        if fast_trailer { Ok(()) } else { Grammar::parse(Rule::trailer, &text[trailer_start..]).map(drop) }
+    {
         diagnostics.push(errors::translate(error, text, trailer_start, errors::Context::Trailer));
     }
     let program = header.map(|(keyword, name)| ast::Program {
