@@ -336,7 +336,11 @@ fn check(paths: &[PathBuf], options: &ReportOptions) -> ExitCode {
         Ok(programs) => programs,
         Err(message) => return usage_error(&message),
     };
-    let checked = batch::map(&programs, |path| read(path).and_then(|(name, bytes)| check_one(name, bytes)));
+    let work = |path: &PathBuf| read(path).and_then(|(name, bytes)| check_one(name, bytes));
+    // One file is checked on this thread: starting a thread pool for it
+    // would cost more than the check of a typical program.
+    let checked: Vec<_> =
+        if programs.len() == 1 { programs.iter().map(work).collect() } else { batch::map(&programs, work) };
     let mut outcomes = Vec::new();
     let mut failures = Vec::new();
     for (path, result) in programs.iter().zip(checked) {
