@@ -7,6 +7,7 @@ use super::Finding;
 use crate::diagnostics::{codes, Diagnostic, Label};
 use crate::naming;
 use crate::types::Value;
+use std::collections::HashSet;
 
 /// Words in a variable or flag name that say its value is a secret.
 const SECRET_WORDS: &[&str] =
@@ -82,12 +83,14 @@ pub fn secret_in_command(command: &str) -> Option<String> {
 }
 
 pub fn check(program: &Program, findings: &mut Vec<Finding>) {
-    let owned = owned_env_names(program);
+    // Built at the first `env` written, since most programs set none.
+    let mut owned = None;
     for service in program.of_kind(Kind::Service) {
         if let Some(setting) = service.settings.get("env") {
             if let (Value::Tags(pairs), Origin::User(span)) = (&setting.value, setting.origin) {
+                let owned = owned.get_or_insert_with(|| owned_env_names(program));
                 for (name, value) in pairs {
-                    env_pair(service, name, value, span, &owned, findings);
+                    env_pair(service, name, value, span, owned, findings);
                 }
             }
         }
@@ -106,12 +109,13 @@ pub fn check(program: &Program, findings: &mut Vec<Finding>) {
 }
 
 /// Every environment variable name medc sets, for any service of the
-/// program: redefining one would redirect the service.
-fn owned_env_names(program: &Program) -> Vec<String> {
-    let mut names: Vec<String> = naming::ENV_FIXED.iter().map(|s| s.to_string()).collect();
+/// program: redefining one would redirect the service. They are upper
+/// case (component names are ASCII), so a name is looked up upper-cased.
+fn owned_env_names(program: &Program) -> HashSet<String> {
+    let mut names: HashSet<String> = naming::ENV_FIXED.iter().map(|s| s.to_string()).collect();
     for component in &program.components {
         for field in naming::ENV_FIELDS {
-            names.push(naming::env_name(&component.name, field));
+            names.insert(naming::env_name(&component.name, field));
         }
     }
     names
@@ -122,13 +126,14 @@ fn env_pair(
     name: &str,
     value: &str,
     span: crate::span::Span,
-    owned: &[String],
+    owned: &HashSet<String>,
     findings: &mut Vec<Finding>,
 ) {
     let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    let reserved_prefix = ["AWS_", "ECS_"].iter().any(|p| name.to_ascii_uppercase().starts_with(p));
-    let owned_by_medc = owned.iter().any(|o| o.eq_ignore_ascii_case(name));
+    let upper = name.to_ascii_uppercase();
+    let reserved_prefix = ["AWS_", "ECS_"].iter().any(|p| upper.starts_with(p));
+    let owned_by_medc = owned.contains(&upper);
     if !valid || reserved_prefix || owned_by_medc {
         let why = if !valid {
             "environment names are letters, digits and `_`, not starting with a digit".to_string()
