@@ -1373,8 +1373,11 @@ pub static ALL: &[&Code] = &[
 
 /// Looks a code up by its text, ignoring case (`medc-1001` finds MEDC-1001).
 pub fn lookup(code: &str) -> Option<&'static Code> {
-    let wanted = code.bytes().map(|b| b.to_ascii_uppercase());
-    ALL.binary_search_by(|c| c.code.bytes().cmp(wanted.clone())).ok().map(|i| ALL[i])
+    // Codes are mostly written in capitals (the schema's hundreds of
+    // constraints, every waiver): those are compared as they are.
+    let upper: std::borrow::Cow<'_, str> =
+        if code.bytes().any(|b| b.is_ascii_lowercase()) { code.to_ascii_uppercase().into() } else { code.into() };
+    ALL.binary_search_by(|c| c.code.cmp(&upper)).ok().map(|i| ALL[i])
 }
 
 /// The compliance rules, the ones a waiver may name.
