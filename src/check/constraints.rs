@@ -80,13 +80,17 @@ fn violation(constraint: &Constraint, decl: &SettingDecl, setting: &Setting, own
     let Origin::User(span) = setting.origin else {
         return None;
     }; // Quote the setting as written (`user root`, not `user 0`), on one line.
-    let text = owner.source.get(span.range()).unwrap_or_default();
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    // A word standing for a value is shown with it: `user root` (user `0`).
-    let alias = decl.aliases.iter().find(|(word, value)| value.same(&setting.value) && text.ends_with(word.as_str()));
-    let written = match alias {
-        Some((_, value)) => format!("`{text}` ({} `{value}`)", setting.name),
-        None => format!("`{text}`"),
+       // Quoted only for a message: most constraints are met.
+    let written = || {
+        let text = owner.source.get(span.range()).unwrap_or_default();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        // A word standing for a value is shown with it: `user root` (user `0`).
+        let alias =
+            decl.aliases.iter().find(|(word, value)| value.same(&setting.value) && text.ends_with(word.as_str()));
+        match alias {
+            Some((_, value)) => format!("`{text}` ({} `{value}`)", setting.name),
+            None => format!("`{text}`"),
+        }
     };
     let code = constraint.code;
     let (message, label) = match &constraint.check {
@@ -98,7 +102,7 @@ fn violation(constraint: &Constraint, decl: &SettingDecl, setting: &Setting, own
                 return None;
             }
             (
-                format!("{written} is not allowed in {}", owner.description),
+                format!("{} is not allowed in {}", written(), owner.description),
                 format!("{} requires `{required}`", code.code),
             )
         }
@@ -107,9 +111,9 @@ fn violation(constraint: &Constraint, decl: &SettingDecl, setting: &Setting, own
                 return None;
             }
             if code.severity == crate::diagnostics::Severity::Warning {
-                (format!("{written} in {}: {}", owner.description, code.title), code.title.to_string())
+                (format!("{} in {}: {}", written(), owner.description, code.title), code.title.to_string())
             } else {
-                (format!("{written} is not allowed in {}", owner.description), code.title.to_string())
+                (format!("{} is not allowed in {}", written(), owner.description), code.title.to_string())
             }
         }
         Check::Min(min) => {
@@ -119,7 +123,7 @@ fn violation(constraint: &Constraint, decl: &SettingDecl, setting: &Setting, own
                 return None;
             }
             (
-                format!("{written} is below the minimum of `{}` in {}", min, owner.description),
+                format!("{} is below the minimum of `{}` in {}", written(), min, owner.description),
                 format!("at least `{}`", min),
             )
         }
@@ -130,7 +134,7 @@ fn violation(constraint: &Constraint, decl: &SettingDecl, setting: &Setting, own
                 return None;
             }
             (
-                format!("{written} is above the maximum of `{}` in {}", max, owner.description),
+                format!("{} is above the maximum of `{}` in {}", written(), max, owner.description),
                 format!("at most `{}`", max),
             )
         }
@@ -142,7 +146,7 @@ fn violation(constraint: &Constraint, decl: &SettingDecl, setting: &Setting, own
                 return None;
             }
             (
-                format!("{written} is not in steps of `{}` in {}", types::number(step), owner.description),
+                format!("{} is not in steps of `{}` in {}", written(), types::number(step), owner.description),
                 format!("a multiple of `{}`", types::number(step)),
             )
         }
@@ -150,7 +154,7 @@ fn violation(constraint: &Constraint, decl: &SettingDecl, setting: &Setting, own
             if values.iter().any(|v| v.same(&setting.value)) {
                 return None;
             }
-            (format!("{written} is not a value AWS accepts in {}", owner.description), "not accepted".to_string())
+            (format!("{} is not a value AWS accepts in {}", written(), owner.description), "not accepted".to_string())
         }
     };
     let label = if code.category == codes::Category::Compliance { label } else { format!("{label} ({})", code.title) };
