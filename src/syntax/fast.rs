@@ -177,28 +177,29 @@ impl<'t> Parser<'t> {
     /// malformed, and one left is itself again).
     fn atoms(&mut self) -> Parsed<Option<Term>> {
         let start = self.pos;
-        let mut items = Vec::new();
-        let mut count = 0;
-        let mut last_end;
-        loop {
-            items.extend(self.atom()?);
-            count += 1;
-            last_end = self.pos;
-            self.skip();
-            if self.peek(0) != Some(b',') {
-                break;
-            }
+        let first = self.atom()?;
+        let mut last_end = self.pos;
+        self.skip();
+        if self.peek(0) != Some(b',') {
+            // pest's span of a lone atom's `atoms` takes in the blanks after
+            // it (tried for a `,`); it shows only when the atom is malformed.
+            let span = Span::new(start, self.pos);
+            self.pos = last_end;
+            return Ok(first.or(Some(Term::List(List { items: Vec::new(), span }))));
+        }
+        let mut items: Vec<Term> = first.into_iter().collect();
+        while self.peek(0) == Some(b',') {
             self.pos += 1;
             self.skip();
+            items.extend(self.atom()?);
+            last_end = self.pos;
+            self.skip();
         }
-        // pest's span of `atoms` ends after the last atom of a list, but
-        // after the blanks that follow a lone atom (tried for a `,`).
-        let span = Span::new(start, if count == 1 { self.pos } else { last_end });
         self.pos = last_end;
         if items.len() == 1 {
             return Ok(items.pop());
         }
-        Ok(Some(Term::List(List { items, span })))
+        Ok(Some(Term::List(List { items, span: Span::new(start, last_end) })))
     }
 
     /// `atom = _{ word | string | number | param }`.
