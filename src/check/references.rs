@@ -8,7 +8,7 @@ use crate::stdlib::Schema;
 use crate::suggest::closest;
 use crate::syntax::ast::Ident;
 use crate::types::{quoted_list, Value};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
     unique_names(program, schema, diagnostics);
@@ -17,6 +17,7 @@ pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnosti
     for component in &program.components {
         components.entry(&component.name).or_insert(component);
     }
+    let mut suggestions = Suggestions::default();
     for component in &program.components {
         let Some(kind) = schema.kind(component.kind.name()) else {
             continue;
@@ -34,7 +35,7 @@ pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnosti
                 if setting.origin == Origin::Stdlib {
                     continue;
                 }
-                reference(program, &components, name, kinds, &setting.name, diagnostics);
+                reference(program, &components, &mut suggestions, name, kinds, &setting.name, diagnostics);
             }
         }
         // The same storage mounted twice: two volumes of one name.
@@ -50,7 +51,8 @@ pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnosti
         named_twice(&mounted, "mount", diagnostics);
         for route in &component.routes {
             used.insert(&route.target.name);
-            reference(program, &components, &route.target, &[Kind::Service.name().to_string()], "route", diagnostics);
+            let service = [Kind::Service.name().to_string()];
+            reference(program, &components, &mut suggestions, &route.target, &service, "route", diagnostics);
             for setting in &route.settings.items {
                 let Some(decl) = schema.route_settings().iter().find(|d| d.name == setting.name) else {
                     continue;
@@ -58,7 +60,8 @@ pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnosti
                 for name in referenced(&setting.value) {
                     used.insert(&name.name);
                     if setting.origin != Origin::Stdlib {
-                        reference(program, &components, name, decl.ty.ref_kinds(), &setting.name, diagnostics);
+                        let kinds = decl.ty.ref_kinds();
+                        reference(program, &components, &mut suggestions, name, kinds, &setting.name, diagnostics);
                     }
                 }
             }
@@ -125,9 +128,66 @@ fn referenced(value: &Value) -> Vec<&Ident> {
     }
 }
 
-fn reference(
-    program: &Program,
+/// How many names "did you mean" may compare in one program: far more than
+/// a real program needs (a few misspelt names among hundreds of
+/// components), and a bound on a generated one with tens of thousands of
+/// unknown names, whose suggestions would otherwise cost the square of its
+/// size. Past it, an unknown name gets the help without a suggestion.
+const SUGGESTION_BUDGET: usize = 1_000_000;
+
+/// What the help of an unknown reference is made from, per set of kinds
+/// the setting accepts: the candidates, and the help that lists them.
+#[derive(Default)]
+struct Suggestions<'p> {
+    by_kinds: HashMap<Vec<String>, (Vec<&'p str>, String)>,
+    /// Comparisons made so far.
+    spent: usize,
+    /// `Program::unknown_components`, as a set once a name is looked up.
+    unknown: Option<HashSet<&'p str>>,
+}
+
+impl<'p> Suggestions<'p> {
+    fn unknown_component(&mut self, program: &'p Program, name: &str) -> bool {
+        let unknown =
+            self.unknown.get_or_insert_with(|| program.unknown_components.iter().map(String::as_str).collect());
+        unknown.contains(name)
+    }
+
+    /// The closest candidate (if the budget allows looking) and the help.
+    fn help(&mut self, program: &'p Program, name: &str, kinds: &[String]) -> (Option<&'p str>, String) {
+        let (candidates, listed) = self.by_kinds.entry(kinds.to_vec()).or_insert_with(|| {
+            let candidates: Vec<&str> =
+                program.components.iter().filter(|c| accepts(kinds, c.kind)).map(|c| c.name.as_str()).collect();
+            let wanted = kinds.join(" or ");
+            let listed = if candidates.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "the pipeline's {wanted} components: {}",
+                    quoted_list(&candidates.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+                )
+            };
+            (candidates, listed)
+        });
+        let close = if self.spent + candidates.len() <= SUGGESTION_BUDGET {
+            self.spent += candidates.len();
+            closest(name, candidates.iter().copied())
+        } else {
+            None
+        };
+        let help = match close {
+            Some(close) => format!("did you mean `{close}`?"),
+            None if candidates.is_empty() => format!("declare a {} named `{name}`", kinds.join(" or ")),
+            None => listed.clone(),
+        };
+        (close, help)
+    }
+}
+
+fn reference<'p>(
+    program: &'p Program,
     components: &HashMap<&str, &Component>,
+    suggestions: &mut Suggestions<'p>,
     name: &Ident,
     kinds: &[String],
     setting: &str,
@@ -136,19 +196,9 @@ fn reference(
     let wanted = kinds.join(" or ");
     match components.get(name.name.as_str()) {
         // Declared by a component with a misspelt kind, reported there.
-        None if program.unknown_components.contains(&name.name) => {}
+        None if suggestions.unknown_component(program, &name.name) => {}
         None => {
-            let candidates: Vec<&str> =
-                program.components.iter().filter(|c| accepts(kinds, c.kind)).map(|c| c.name.as_str()).collect();
-            let close = closest(&name.name, candidates.iter().copied());
-            let help = match close {
-                Some(close) => format!("did you mean `{close}`?"),
-                None if candidates.is_empty() => format!("declare a {wanted} named `{}`", name.name),
-                None => format!(
-                    "the pipeline's {wanted} components: {}",
-                    quoted_list(&candidates.iter().map(|c| c.to_string()).collect::<Vec<_>>())
-                ),
-            };
+            let (close, help) = suggestions.help(program, &name.name, kinds);
             diagnostics.push(
                 Diagnostic::new(
                     &codes::UNKNOWN_REFERENCE,
@@ -208,5 +258,49 @@ fn unique_names(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagno
             Diagnostic::new(&codes::DUPLICATE_NAME, message, Label::new(component.head, "declared again here"), help)
                 .with_label(Label::new(earlier.head, "first declared here")),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::codes;
+    use crate::source::SourceFile;
+
+    /// A program of `buckets` buckets and one service writing `unknown`
+    /// misspelt names of them.
+    fn misspelt(buckets: usize, unknown: usize) -> String {
+        let mut text = String::from("pipeline p <\n  region sa-east-1\n  jurisdiction brazil\n  compliance hipaa\n");
+        for i in 0..buckets {
+            text.push_str(&format!("  bucket s3 results{i} < versioning on >\n"));
+        }
+        let names: Vec<String> = (0..unknown).map(|i| format!("resultz{i}")).collect();
+        text.push_str(&format!(
+            "  service fargate proc <\n    image param Image\n    writes {}\n  >\n>\n",
+            names.join(", ")
+        ));
+        text
+    }
+
+    fn unknown_references(text: &str) -> (usize, usize) {
+        let analysis = crate::analyze(&SourceFile::new("t.medimg", text));
+        let unknown: Vec<_> =
+            analysis.diagnostics().iter().filter(|d| std::ptr::eq(d.code, &codes::UNKNOWN_REFERENCE)).collect();
+        (unknown.len(), unknown.iter().filter(|d| d.fix.is_some()).count())
+    }
+
+    #[test]
+    fn every_misspelt_name_gets_its_suggestion_in_a_real_program() {
+        assert_eq!(unknown_references(&misspelt(40, 40)), (40, 40));
+    }
+
+    /// Suggestions compare each unknown name with every candidate: the
+    /// budget bounds the comparisons, so that a generated program with
+    /// thousands of unknown names is refused in linear time. Every name is
+    /// still reported.
+    #[test]
+    fn suggestions_stop_at_the_budget_and_every_name_is_reported() {
+        let (buckets, unknown) = (2_000, 2_000);
+        let suggested = super::SUGGESTION_BUDGET / buckets;
+        assert_eq!(unknown_references(&misspelt(buckets, unknown)), (unknown, suggested));
     }
 }
