@@ -65,6 +65,8 @@ fn fill(
     disposable: bool,
     mut implicit: Option<(&str, &str, &mut Vec<Component>)>,
 ) {
+    // Most settings come from the defaults: room for them all at once.
+    settings.items.reserve(decls.len().saturating_sub(settings.items.len()));
     for decl in decls {
         if let Some(setting) = settings.items.iter_mut().find(|s| s.name == decl.name) {
             if let Some(block) = &mut setting.block {
