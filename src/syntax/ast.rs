@@ -40,7 +40,9 @@ pub enum Term {
     Param(Param),
     List(List),
     Block(Block),
-    Route(Route),
+    /// Boxed: a route is three times the size of any other term, and
+    /// terms are the bulk of a large program's tree.
+    Route(Box<Route>),
     Waiver(Waiver),
 }
 

@@ -95,7 +95,7 @@ impl Builder {
         // pest's span of `route` includes the blanks it tried for the
         // optional block; the route ends at its target or its block.
         let end = block.as_ref().map_or(target.span.end, |b: &Block| b.close.end);
-        Some(Term::Route(Route {
+        Some(Term::Route(Box::new(Route {
             method: method?,
             path: path_text,
             path_span: path.span,
@@ -103,7 +103,7 @@ impl Builder {
             target,
             block,
             span: Span::new(here.start, end),
-        }))
+        })))
     }
 
     fn waiver(&mut self, pair: Pair<'_, Rule>) -> Option<Term> {

@@ -330,7 +330,8 @@ impl<'t> Parser<'t> {
             return Ok(None);
         };
         let end = block.as_ref().map_or(target.span.end, |b| b.close.end);
-        Ok(Some(Term::Route(Route { method, path, path_span, arrow, target, block, span: Span::new(start, end) })))
+        let route = Route { method, path, path_span, arrow, target, block, span: Span::new(start, end) };
+        Ok(Some(Term::Route(Box::new(route))))
     }
 
     /// `waiver = { kw_waive ~ word ~ string }`.
