@@ -45,6 +45,11 @@ impl<'s> Owner<'s> {
 
 fn settings(settings: &Settings, decls: &[SettingDecl], owner: &Owner, disposable: bool, findings: &mut Vec<Finding>) {
     for setting in &settings.items {
+        // A default has neither constraints to meet (they apply to what is
+        // written) nor a block: it is passed over before its lookup.
+        if setting.origin == Origin::Stdlib && setting.block.is_none() {
+            continue;
+        }
         let Some(decl) = decls.iter().find(|d| d.name == setting.name) else {
             continue;
         };

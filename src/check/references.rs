@@ -8,11 +8,11 @@ use crate::stdlib::Schema;
 use crate::suggest::closest;
 use crate::syntax::ast::Ident;
 use crate::types::{quoted_list, Value};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
     unique_names(program, schema, diagnostics);
-    let mut used: BTreeSet<&str> = BTreeSet::new();
+    let mut used: HashSet<&str> = HashSet::new();
     let mut components: HashMap<&str, &Component> = HashMap::new();
     for component in &program.components {
         components.entry(&component.name).or_insert(component);
@@ -23,6 +23,11 @@ pub fn check(program: &Program, schema: &Schema, diagnostics: &mut Vec<Diagnosti
             continue;
         };
         for setting in &component.settings.items {
+            // Most settings name nothing: they are passed over before their
+            // declaration is looked up.
+            if !matches!(setting.value, Value::Ref(_) | Value::Refs(_) | Value::Mount { .. }) {
+                continue;
+            }
             let Some(decl) = kind.setting(&setting.name) else {
                 continue;
             };
