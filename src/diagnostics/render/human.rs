@@ -1,8 +1,9 @@
 //! Human rendering: miette's graphical report, one per diagnostic.
 
+use super::Lines;
 use super::{help_with_citation, FileReport};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::source::{LineIndex, SourceFile};
+use crate::source::SourceFile;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
     SpanContents,
@@ -22,7 +23,7 @@ pub fn render(reports: &[FileReport<'_>], color: bool) -> String {
         if report.diagnostics.is_empty() {
             continue;
         }
-        let index = report.file.line_index();
+        let index = Lines::new(report.file);
         let lines = LineStarts::new(&report.file.text);
         for diagnostic in report.diagnostics {
             let view = View::new(report.file, &index, &lines, diagnostic);
@@ -44,7 +45,7 @@ struct View<'a> {
 }
 
 impl<'a> View<'a> {
-    fn new(file: &'a SourceFile, index: &'a LineIndex<'a>, lines: &LineStarts, diagnostic: &'a Diagnostic) -> Self {
+    fn new(file: &'a SourceFile, index: &'a Lines<'a>, lines: &LineStarts, diagnostic: &'a Diagnostic) -> Self {
         let source = Excerpt::around(file, index, lines, diagnostic);
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             Some(diagnostic.primary.message.clone()),
@@ -106,7 +107,7 @@ impl miette::Diagnostic for View<'_> {
 struct Excerpt<'a> {
     name: &'a str,
     /// The whole file's lines, for the heading's line and column.
-    index: &'a LineIndex<'a>,
+    index: &'a Lines<'a>,
     text: &'a str,
     /// Byte offset of `text` in the file.
     offset: usize,
@@ -122,7 +123,7 @@ const CONTEXT_LINES: usize = 2;
 const MAX_LABEL_DISTANCE: usize = 200;
 
 impl<'a> Excerpt<'a> {
-    fn around(file: &'a SourceFile, index: &'a LineIndex<'a>, lines: &LineStarts, diagnostic: &Diagnostic) -> Self {
+    fn around(file: &'a SourceFile, index: &'a Lines<'a>, lines: &LineStarts, diagnostic: &Diagnostic) -> Self {
         let text = file.text.as_str();
         let clamp = |at: usize| floor_boundary(text, at.min(text.len()));
         let at = clamp(diagnostic.primary.span.start);

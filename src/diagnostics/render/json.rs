@@ -1,8 +1,9 @@
 //! JSON rendering, schema `medc-diagnostics/1` (documented in
 //! docs/diagnostics.md). Fields are only ever added, never renamed.
 
+use super::Lines;
 use super::{Failure, FileReport};
-use crate::source::{LineColumn, LineIndex};
+use crate::source::LineColumn;
 use crate::span::Span;
 use serde::Serialize;
 
@@ -54,7 +55,7 @@ struct Location {
 }
 
 impl Location {
-    fn new(index: &LineIndex<'_>, span: Span) -> Self {
+    fn new(index: &Lines<'_>, span: Span) -> Self {
         let (LineColumn { line: start_line, column: start_column }, end) = index.locate_span(span);
         Location {
             start: span.start,
@@ -70,7 +71,7 @@ impl Location {
 pub fn render(reports: &[FileReport<'_>], failures: &[Failure]) -> String {
     let mut diagnostics = Vec::new();
     for report in reports {
-        let index = report.file.line_index();
+        let index = Lines::new(report.file);
         for diagnostic in report.diagnostics {
             let mut labels = vec![LabelEntry {
                 primary: true,

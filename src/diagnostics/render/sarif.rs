@@ -4,9 +4,9 @@
 //! file that could not be read is a tool execution notification, and the
 //! invocation is then not successful.
 
+use super::Lines;
 use super::{Failure, FileReport};
 use crate::diagnostics::{Code, Diagnostic, Severity};
-use crate::source::LineIndex;
 use crate::span::Span;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde_json::{json, Map, Value};
@@ -23,7 +23,7 @@ pub fn render(reports: &[FileReport<'_>], failures: &[Failure]) -> String {
     let mut rules: Vec<&'static Code> = Vec::new();
     let mut results = Vec::new();
     for report in reports {
-        let index = report.file.line_index();
+        let index = Lines::new(report.file);
         let artifact = artifact_location(&report.file.name);
         for diagnostic in report.diagnostics {
             let rule_index = match rules.iter().position(|c| c.code == diagnostic.code.code) {
@@ -78,7 +78,7 @@ pub fn render(reports: &[FileReport<'_>], failures: &[Failure]) -> String {
     text
 }
 
-fn result(diagnostic: &Diagnostic, rule_index: usize, artifact: &Value, index: &LineIndex<'_>) -> Value {
+fn result(diagnostic: &Diagnostic, rule_index: usize, artifact: &Value, index: &Lines<'_>) -> Value {
     let related: Vec<Value> = diagnostic
         .secondary
         .iter()
@@ -139,7 +139,7 @@ fn rule(code: &Code) -> Value {
     })
 }
 
-fn physical(artifact: &Value, index: &LineIndex<'_>, span: Span) -> Value {
+fn physical(artifact: &Value, index: &Lines<'_>, span: Span) -> Value {
     let (start, end) = index.locate_span(span);
     json!({
         "artifactLocation": artifact,

@@ -1,17 +1,16 @@
 //! Short rendering: `file:line:col: severity[CODE]: message`, one line per
 //! diagnostic, the form editors' quickfix lists and CI problem matchers read.
 
-use super::FileReport;
+use super::{FileReport, Lines};
 use crate::diagnostics::{Diagnostic, Severity};
 use codespan_reporting::diagnostic::{self as cs, LabelStyle};
-use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Config, DisplayStyle};
 
 pub fn render(reports: &[FileReport<'_>]) -> String {
     let config = Config { display_style: DisplayStyle::Short, ..Config::default() };
     let mut out = String::new();
     for report in reports {
-        let file = SimpleFile::new(report.file.name.as_str(), report.file.text.as_str());
+        let file = Lines::new(report.file);
         for diagnostic in report.diagnostics {
             match term::emit_into_string(&config, &file, &to_codespan(diagnostic)) {
                 Ok(line) => out.push_str(&line),
