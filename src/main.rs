@@ -375,11 +375,13 @@ struct Produced {
     destination: Option<PathBuf>,
     /// Files written before the text: a nested pipeline's children.
     children: Vec<(PathBuf, String)>,
+    /// What `medc: wrote` says when not the destination alone.
+    wrote: Option<String>,
 }
 
 impl Produced {
     fn text(text: String) -> Self {
-        Produced { text, advice: None, destination: None, children: Vec::new() }
+        Produced { text, advice: None, destination: None, children: Vec::new(), wrote: None }
     }
 }
 
@@ -434,12 +436,14 @@ fn write_from(
     };
     let mut advice = None;
     let mut said = destination.to_path_buf();
+    let mut wrote = None;
     // None: nothing written, the program failed; Some: what writing gave.
     let (diagnostics, written) = match compiled {
         Ok(compiled) if options.fails(&compiled.diagnostics) => (compiled.diagnostics, None),
         Ok(compiled) => match produce(&file, &compiled) {
             Ok(produced) => {
                 advice = produced.advice;
+                wrote = produced.wrote;
                 if let Some(nested) = produced.destination {
                     said = nested;
                 }
@@ -473,7 +477,9 @@ fn write_from(
                 if let Some(advice) = advice {
                     eprintln!("medc: warning: {advice}");
                 }
-                if said != Path::new("-") {
+                if let Some(wrote) = wrote {
+                    eprintln!("medc: wrote {wrote}");
+                } else if said != Path::new("-") {
                     eprintln!("medc: wrote {}", said.display());
                 }
             }
@@ -497,6 +503,14 @@ fn build(paths: &[PathBuf], output: Option<&Path>, compact: bool, options: &Repo
             let directory = nested_directory(path, output).map_err(Refusal::Usage)?;
             let (parent, children) = nested_files(nested, &directory.join(stem(path)), compact);
             let mut produced = Produced::text(parent.1);
+            let folder = directory.join(stem(path));
+            produced.wrote = Some(format!(
+                "{} and its {} nested stack{} in {}",
+                parent.0.display(),
+                children.len(),
+                if children.len() == 1 { "" } else { "s" },
+                folder.display()
+            ));
             produced.destination = Some(parent.0);
             produced.children = children;
             return Ok(produced);
