@@ -492,6 +492,13 @@ fn split_level(
             ..Template::default()
         };
         let mut uses = Uses::default();
+        // Every stack enforces the template's rules (where it may deploy).
+        child.rules = template.rules.clone();
+        for rule in template.rules.values() {
+            for assertion in &rule.assertions {
+                collect(&assertion.assert, &ids, &params, &mut uses);
+            }
+        }
         let mut pass: IndexMap<String, Value> = IndexMap::new();
         for unit in &units[first..=last] {
             for id in &unit.ids {
