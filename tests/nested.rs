@@ -204,3 +204,21 @@ fn the_other_commands_describe_the_whole_nested_pipeline() {
         medc().args(command).arg(&program).assert().success();
     }
 }
+
+#[test]
+fn check_reports_the_same_diagnostics_with_or_without_nesting() {
+    // `medc check` does not lower: the quotas are judged by `medc build`.
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("site.medimg");
+    let single = dir.path().join("single.medimg");
+    std::fs::write(&nested, nested_program(4_000)).unwrap();
+    std::fs::write(&single, generate::program("site", 4_000)).unwrap();
+    let report = |path: &Path| {
+        let output = medc().args(["check", "--error-format", "short"]).arg(path).output().unwrap();
+        assert!(output.status.success());
+        let text = String::from_utf8_lossy(&output.stderr).into_owned();
+        // Line numbers differ by the one line `stacks nested` adds.
+        text.lines().map(|l| l.split_once(": ").map_or(l, |(_, rest)| rest).to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(report(&nested), report(&single));
+}
