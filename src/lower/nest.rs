@@ -98,6 +98,11 @@ impl Nested {
             collisions: Vec::new(),
         }
     }
+
+    /// The file name of a child, as its `TemplateURL` gives it.
+    pub fn file_name(child: &str) -> String {
+        format!("{child}{FILE_SUFFIX}")
+    }
 }
 
 /// A copy of a template (the split consumes one; the whole template is
@@ -113,13 +118,6 @@ pub fn copy(t: &Template) -> Template {
         resources: t.resources.clone(),
         outputs: t.outputs.clone(),
         collisions: t.collisions.clone(),
-    }
-}
-
-impl Nested {
-    /// The file name of a child, as its `TemplateURL` gives it.
-    pub fn file_name(child: &str) -> String {
-        format!("{child}{}", FILE_SUFFIX)
     }
 }
 
@@ -156,7 +154,11 @@ pub fn split(template: Template, limits: &Limits, carried: &Carried) -> Result<N
         // Each level's children are the parents of the level before.
         made.append(&mut children);
         children = made;
-        if fits(&parent, &packing) {
+        // Another level groups the children: it helps a parent with too many
+        // of them (resources, bytes), not one with too many parameters or
+        // outputs, which the quota diagnostics then report.
+        let crowded = parent.resources.len() > packing.resources || compact_len(&parent) > packing.body;
+        if fits(&parent, &packing) || !crowded {
             break;
         }
     }
@@ -386,23 +388,7 @@ fn split_level(
         }
     }
     // Conditions read parameters, and other conditions.
-    let condition_params = |conditions: &IndexSet<String>| -> IndexSet<String> {
-        let mut seen: IndexSet<String> = IndexSet::new();
-        let mut out = IndexSet::new();
-        let mut todo: Vec<String> = conditions.iter().cloned().collect();
-        while let Some(name) = todo.pop() {
-            if !seen.insert(name.clone()) {
-                continue;
-            }
-            if let Some(definition) = template.conditions.get(&name) {
-                let mut uses = Uses::default();
-                collect(definition, &ids, &params, &mut uses);
-                out.extend(uses.params);
-                todo.extend(uses.conditions);
-            }
-        }
-        out
-    };
+    let condition_params = |used: &IndexSet<String>| closure(used, &template.conditions, &ids, &params).1;
     // Who consumes each key: units by index, and the parent (usize::MAX).
     let mut consumers: HashMap<Key, (usize, usize, bool)> = HashMap::new();
     for (id, uses) in template.resources.keys().zip(&uses_of) {
@@ -539,21 +525,9 @@ fn split_level(
                 child.outputs.insert(name.clone(), output);
             }
         }
-        // Conditions the child uses, with those they read.
-        let mut todo: Vec<String> = uses.conditions.iter().cloned().collect();
-        let mut conditions: IndexSet<String> = IndexSet::new();
-        while let Some(name) = todo.pop() {
-            if conditions.contains(&name) {
-                continue;
-            }
-            conditions.insert(name.clone());
-            if let Some(definition) = template.conditions.get(&name) {
-                let mut inner = Uses::default();
-                collect(definition, &ids, &params, &mut inner);
-                uses.params.extend(inner.params);
-                todo.extend(inner.conditions);
-            }
-        }
+        // Conditions the child uses, with those and the parameters they read.
+        let (conditions, read) = closure(&uses.conditions, &template.conditions, &ids, &params);
+        uses.params.extend(read);
         for (name, definition) in &template.conditions {
             if conditions.contains(name) {
                 child.conditions.insert(name.clone(), definition.clone());
@@ -641,9 +615,10 @@ fn split_level(
             children[s].outputs.insert(name, Output { description, value, export: None });
         }
     }
-    for name in &uses.conditions {
-        if let Some(definition) = parent_conditions(&template.conditions, name) {
-            parent.conditions.insert(name.clone(), definition);
+    let used = closure(&uses.conditions, &template.conditions, &ids, &params).0;
+    for (name, definition) in &template.conditions {
+        if used.contains(name) {
+            parent.conditions.insert(name.clone(), definition.clone());
         }
     }
     for s in 0..children.len() {
@@ -765,9 +740,28 @@ fn dependency_order(
     groups
 }
 
-/// A condition's definition, for the parent (which holds the parameters).
-fn parent_conditions(conditions: &IndexMap<String, Value>, name: &str) -> Option<Value> {
-    conditions.get(name).cloned()
+/// The conditions `used` names and those their definitions name in turn,
+/// with the parameters they read.
+fn closure(
+    used: &IndexSet<String>,
+    conditions: &IndexMap<String, Value>,
+    ids: &HashSet<String>,
+    params: &HashSet<String>,
+) -> (IndexSet<String>, IndexSet<String>) {
+    let mut todo: Vec<String> = used.iter().cloned().collect();
+    let (mut names, mut read) = (IndexSet::new(), IndexSet::new());
+    while let Some(name) = todo.pop() {
+        if !names.insert(name.clone()) {
+            continue;
+        }
+        if let Some(definition) = conditions.get(&name) {
+            let mut inner = Uses::default();
+            collect(definition, ids, params, &mut inner);
+            read.extend(inner.params);
+            todo.extend(inner.conditions);
+        }
+    }
+    (names, read)
 }
 
 /// The type of the resource a key names, wherever it now is.
