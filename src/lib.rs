@@ -65,46 +65,98 @@ pub fn analyze(file: &SourceFile) -> Analysis {
 }
 
 /// Parses, checks, lowers and emits one file, and holds the template to
-/// CloudFormation's quotas (`quotas`): the template, or why not.
+/// CloudFormation's quotas (`quotas`): the template, or why not. A
+/// pipeline with `stacks nested` is split into a parent and children
+/// (`lower::nest`), and each of them is held to the quotas instead.
 pub fn compile(file: &SourceFile) -> Result<Compiled, Failed> {
     let mut analysis = analyze(file);
     let lowered = match (&analysis.internal, analysis.valid()) {
         (Some(error), _) => Err(error.clone()),
-        (None, Some(valid)) => lower::lower(valid).map(|template| (valid.program().name.name.clone(), template)),
+        (None, Some(valid)) => lower::lower_within(valid, quotas::MAX_RESOURCES)
+            .map(|lowered| (valid.program().name.name.clone(), lowered)),
         (None, None) => return Err(Failed::Rejected { diagnostics: analysis.diagnostics }),
     };
-    match lowered {
-        Ok((pipeline, template)) => match analysis.program.take() {
-            Some(program) => {
-                // CloudFormation's quotas are judged on the template itself;
-                // one over its counts is refused before it is emitted.
-                let mut diagnostics = analysis.diagnostics;
-                diagnostics.extend(quotas::counts(&program, &template));
-                // A logical id added twice is refused, never overwritten.
-                match naming::collisions(&program, &template) {
-                    Ok(collisions) => diagnostics.extend(collisions),
-                    Err(error) => return Err(Failed::Internal { error, diagnostics }),
-                }
-                let json = if diagnostics::has_errors(&diagnostics) {
-                    String::new()
-                } else {
-                    let json = template.to_json();
-                    diagnostics.extend(quotas::size(&program, &json));
-                    json
-                };
-                diagnostics::sort(&mut diagnostics);
-                if diagnostics::has_errors(&diagnostics) {
-                    return Err(Failed::Rejected { diagnostics });
-                }
-                Ok(Compiled { pipeline, json, template, program, diagnostics })
-            }
-            None => Err(Failed::Internal {
-                error: InternalError("a lowered program has no checked form".into()),
-                diagnostics: analysis.diagnostics,
-            }),
-        },
-        Err(error) => Err(Failed::Internal { error, diagnostics: analysis.diagnostics }),
+    let (pipeline, lowered) = match lowered {
+        Ok(lowered) => lowered,
+        Err(error) => return Err(Failed::Internal { error, diagnostics: analysis.diagnostics }),
+    };
+    let Some(program) = analysis.program.take() else {
+        return Err(Failed::Internal {
+            error: InternalError("a lowered program has no checked form".into()),
+            diagnostics: analysis.diagnostics,
+        });
+    };
+    let mut diagnostics = analysis.diagnostics;
+    let template = lowered.template;
+    if let Some(stopped) = lowered.stopped {
+        // Over the quota before the last component: the rest is not lowered.
+        diagnostics.push(quotas::stopped(&program, &template, stopped));
+        diagnostics::sort(&mut diagnostics);
+        return Err(Failed::Rejected { diagnostics });
     }
+    // A logical id added twice is refused, never overwritten.
+    match naming::collisions(&program, &template) {
+        Ok(collisions) => diagnostics.extend(collisions),
+        Err(error) => return Err(Failed::Internal { error, diagnostics }),
+    }
+    let mut nested = None;
+    let json = match lowered.stacks {
+        lower::view::Stacks::Single => {
+            // CloudFormation's quotas are judged on the template itself;
+            // one over its counts is refused before it is emitted.
+            diagnostics.extend(quotas::counts(&program, &template));
+            if diagnostics::has_errors(&diagnostics) {
+                String::new()
+            } else {
+                let json = template.to_json();
+                diagnostics.extend(quotas::size(&program, &json));
+                json
+            }
+        }
+        lower::view::Stacks::Nested => {
+            diagnostics.extend(quotas::each_resource(&program, &template));
+            if diagnostics::has_errors(&diagnostics) {
+                String::new()
+            } else {
+                match lower::nest::split(
+                    lower::nest::copy(&template),
+                    &lower::nest::Limits::CLOUDFORMATION,
+                    &lowered.nesting,
+                ) {
+                    Ok(split) => {
+                        // Every reference of every stack resolves in it, or medc is wrong.
+                        if let Some(wrong) = lower::nest::dangling(&split).first() {
+                            let error = InternalError(format!("a nested stack does not hold together: {wrong}"));
+                            return Err(Failed::Internal { error, diagnostics });
+                        }
+                        diagnostics.extend(quotas::stack_counts(&program, &split.parent, quotas::Stack::Parent));
+                        diagnostics.extend(quotas::nested_size(
+                            &program,
+                            quotas::Stack::Parent,
+                            lower::nest::compact_len(&split.parent),
+                        ));
+                        for (name, child) in &split.children {
+                            diagnostics.extend(quotas::stack_counts(&program, child, quotas::Stack::Child(name)));
+                            diagnostics.extend(quotas::nested_size(
+                                &program,
+                                quotas::Stack::Child(name),
+                                lower::nest::compact_len(child),
+                            ));
+                        }
+                        nested = Some(split);
+                    }
+                    Err(oversized) => diagnostics.push(quotas::oversized(&program, &oversized)),
+                }
+                // The whole pipeline's template, for the tools that describe it.
+                template.to_json()
+            }
+        }
+    };
+    diagnostics::sort(&mut diagnostics);
+    if diagnostics::has_errors(&diagnostics) {
+        return Err(Failed::Rejected { diagnostics });
+    }
+    Ok(Compiled { pipeline, json, template, nested, program, diagnostics })
 }
 
 /// What analyzing a file found. Its parts are read-only, so that a
@@ -170,7 +222,11 @@ pub struct Compiled {
     /// The pipeline's name, as written.
     pub pipeline: String,
     pub template: lower::template::Template,
+    /// The JSON of the whole template: what `medc build` writes for a
+    /// single-stack pipeline.
     pub json: String,
+    /// A nested pipeline's parent and child templates (`stacks nested`).
+    pub nested: Option<lower::nest::Nested>,
     /// The checked program the template was lowered from, for the tools
     /// that present it (`show`, `graph`, `report`).
     pub program: check::Program,

@@ -382,6 +382,41 @@ fn display_name(path: &Path) -> String {
 struct Produced {
     text: String,
     advice: Option<String>,
+    /// Where the text goes when not where the command was told (a nested
+    /// pipeline's parent, in the directory given).
+    destination: Option<PathBuf>,
+    /// Files written before the text: a nested pipeline's children.
+    children: Vec<(PathBuf, String)>,
+    /// What `medc: wrote` says when not the destination alone.
+    wrote: Option<String>,
+}
+
+impl Produced {
+    fn text(text: String) -> Self {
+        Produced { text, advice: None, destination: None, children: Vec::new(), wrote: None }
+    }
+}
+
+/// Why a command made nothing of a compiled program.
+enum Refusal {
+    Internal(medc::InternalError),
+    /// The command cannot write this program where it was told (exit 2).
+    Usage(String),
+}
+
+impl From<medc::InternalError> for Refusal {
+    fn from(error: medc::InternalError) -> Self {
+        Refusal::Internal(error)
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Internal(error) => error.fmt(f),
+            Refusal::Usage(message) => f.write_str(message),
+        }
+    }
 }
 
 /// Compiles one program and, unless its diagnostics fail the run, writes
@@ -394,7 +429,7 @@ fn write_from(
     path: &Path,
     destination: &Path,
     options: &ReportOptions,
-    produce: impl FnOnce(&SourceFile, &medc::Compiled) -> Result<Produced, medc::InternalError>,
+    produce: impl FnOnce(&SourceFile, &medc::Compiled) -> Result<Produced, Refusal>,
 ) -> ExitCode {
     let (name, bytes) = match read(path) {
         Ok(read) => read,
@@ -412,14 +447,21 @@ fn write_from(
         }
     };
     let mut advice = None;
+    let mut said = destination.to_path_buf();
+    let mut wrote = None;
     // None: nothing written, the program failed; Some: what writing gave.
     let (diagnostics, written) = match compiled {
         Ok(compiled) if options.fails(&compiled.diagnostics) => (compiled.diagnostics, None),
         Ok(compiled) => match produce(&file, &compiled) {
             Ok(produced) => {
                 advice = produced.advice;
-                let written = write_to(destination, &produced.text)
-                    .map_err(|message| Failure { file: display_name(destination), message });
+                wrote = produced.wrote;
+                if let Some(nested) = produced.destination {
+                    said = nested;
+                }
+                let written = write_files(&produced.children)
+                    .and_then(|()| write_to(&said, &produced.text))
+                    .map_err(|message| Failure { file: display_name(&said), message });
                 let mut compiled = compiled;
                 let diagnostics = std::mem::take(&mut compiled.diagnostics);
                 // The process ends after this: freeing the template, node by
@@ -447,8 +489,10 @@ fn write_from(
                 if let Some(advice) = advice {
                     eprintln!("medc: warning: {advice}");
                 }
-                if destination != Path::new("-") {
-                    eprintln!("medc: wrote {}", destination.display());
+                if let Some(wrote) = wrote {
+                    eprintln!("medc: wrote {wrote}");
+                } else if said != Path::new("-") {
+                    eprintln!("medc: wrote {}", said.display());
                 }
             }
             ExitCode::SUCCESS
@@ -467,11 +511,93 @@ fn build(paths: &[PathBuf], output: Option<&Path>, compact: bool, options: &Repo
         None => path.with_extension("template.json"),
     };
     write_from(path, &destination, options, |_, compiled| {
+        if let Some(nested) = &compiled.nested {
+            let directory = nested_directory(path, output).map_err(Refusal::Usage)?;
+            let (parent, children) = nested_files(nested, &directory.join(stem(path)), compact);
+            let mut produced = Produced::text(parent.1);
+            let folder = directory.join(stem(path));
+            produced.wrote = Some(format!(
+                "{} and its {} nested stack{} in {}",
+                parent.0.display(),
+                children.len(),
+                if children.len() == 1 { "" } else { "s" },
+                folder.display()
+            ));
+            produced.destination = Some(parent.0);
+            produced.children = children;
+            return Ok(produced);
+        }
         // `compile` emitted the indented form already; emit only what differs.
         let text = if compact { medc::deploy::render(&compiled.template, true) } else { compiled.json.clone() };
         let advice = medc::deploy::size_advice(&compiled.template, text.len());
-        Ok(Produced { text, advice })
+        Ok(Produced { advice, ..Produced::text(text) })
     })
+}
+
+/// The directory a nested pipeline's templates go to: `-o DIRECTORY`, an
+/// existing directory or a new path without an extension (or ending in
+/// `/`), or by default the program's own directory. A file or standard
+/// output cannot hold several templates.
+fn nested_directory(program: &Path, output: Option<&Path>) -> Result<PathBuf, String> {
+    let refused = |to: &str| {
+        format!("the pipeline has nested stacks, several templates that cannot go to {to}; give `-o DIRECTORY`")
+    };
+    match output {
+        None if program == Path::new("-") => Err(refused("standard output")),
+        None => Ok(program.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)),
+        Some(path) if path == Path::new("-") => Err(refused("standard output")),
+        Some(path) => {
+            let slash = path.as_os_str().to_string_lossy().ends_with(std::path::MAIN_SEPARATOR);
+            if path.is_dir() || slash || (!path.exists() && path.extension().is_none()) {
+                Ok(path.to_path_buf())
+            } else {
+                Err(refused(&format!("the file `{}`", path.display())))
+            }
+        }
+    }
+}
+
+/// A program's stem, as its template is named: `site` for `site.medimg`.
+fn stem(program: &Path) -> std::ffi::OsString {
+    match program.file_stem() {
+        Some(stem) if program != Path::new("-") => stem.to_os_string(),
+        _ => "stdin".into(),
+    }
+}
+
+/// A nested pipeline's files: the parent at `base.template.json`, and each
+/// child at `base/NAME.template.json`, which the parent's `TemplateURL`s
+/// name relative to it (as `aws cloudformation package` reads them).
+fn nested_files(
+    nested: &medc::lower::nest::Nested,
+    base: &Path,
+    compact: bool,
+) -> ((PathBuf, String), Vec<(PathBuf, String)>) {
+    let folder = base.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut parent_path = base.as_os_str().to_os_string();
+    parent_path.push(".template.json");
+    let parent = medc::deploy::render(&nested.parent_in(&folder), compact);
+    let children = nested
+        .children
+        .iter()
+        .map(|(name, template)| {
+            (base.join(medc::lower::nest::Nested::file_name(name)), medc::deploy::render(template, compact))
+        })
+        .collect();
+    ((PathBuf::from(parent_path), parent), children)
+}
+
+/// Writes files (a nested pipeline's children), each atomically, making
+/// their directories.
+fn write_files(files: &[(PathBuf, String)]) -> Result<(), String> {
+    for (path, text) in files {
+        if let Some(directory) = path.parent() {
+            std::fs::create_dir_all(directory)
+                .map_err(|e| format!("cannot create `{}`: {}", directory.display(), io_reason(&e)))?;
+        }
+        write_atomically(path, text.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// Builds several programs in parallel into one directory (by default each
@@ -512,6 +638,15 @@ fn build_several(paths: &[PathBuf], output: Option<&Path>, compact: bool, option
         let jobs: Vec<(&medc::Compiled, &PathBuf)> = templates.iter().zip(&destinations).collect();
         let written = created.map(|()| {
             batch::map(&jobs, |(compiled, destination)| {
+                if let Some(nested) = &compiled.nested {
+                    // `DIR/NAME.template.json`: the children go in `DIR/NAME/`.
+                    let base = destination.with_extension("").with_extension("");
+                    let ((parent_path, parent), children) = nested_files(nested, &base, compact);
+                    return write_files(&children)
+                        .and_then(|()| write_to(&parent_path, &parent))
+                        .map(|()| None)
+                        .map_err(|message| Failure { file: display_name(&parent_path), message });
+                }
                 let text = if compact { medc::deploy::render(&compiled.template, true) } else { compiled.json.clone() };
                 let said = medc::deploy::size_advice(&compiled.template, text.len())
                     .map(|a| format!("{}: {a}", destination.display()));
@@ -570,7 +705,7 @@ fn params(path: &Path, format: ParamsFormat, output: Option<&Path>, options: &Re
             ParamsFormat::Json => medc::deploy::params::json(&compiled.template),
             ParamsFormat::Overrides => medc::deploy::params::overrides(&compiled.template, &compiled.pipeline),
         };
-        Ok(Produced { text, advice: None })
+        Ok(Produced::text(text))
     })
 }
 
@@ -582,7 +717,7 @@ fn show(path: &Path, format: ShowFormat, options: &ReportOptions) -> ExitCode {
             ShowFormat::Text => plan.to_text(),
             ShowFormat::Json => plan.to_json(),
         };
-        Ok(Produced { text, advice: None })
+        Ok(Produced::text(text))
     })
 }
 
@@ -598,7 +733,7 @@ fn evidence(path: &Path, output: Option<&Path>, format: EvidenceFormat, options:
                 medc::report::html::render(&report, &svg)
             }
         };
-        Ok(Produced { text, advice: None })
+        Ok(Produced::text(text))
     })
 }
 
@@ -610,7 +745,7 @@ fn graph(path: &Path, output: Option<&Path>, format: GraphFormat, options: &Repo
             GraphFormat::Mermaid => medc::graph::to_mermaid(&picture),
             GraphFormat::Svg => medc::graph::to_svg(&picture)?,
         };
-        Ok(Produced { text, advice: None })
+        Ok(Produced::text(text))
     })
 }
 

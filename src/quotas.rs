@@ -31,29 +31,107 @@ pub const MAX_TAGS: usize = 50;
 const SPLIT: &str = "split the pipeline into several pipelines (per site, environment or tier), each its own stack; \
                      `medc build DIRECTORY -o OUT` builds them all in one run";
 
+/// What a pipeline over a stack's size can do instead, said by the
+/// resource and body quota errors of a single-stack pipeline.
+const NEST: &str = "write `stacks nested` in the pipeline to deploy it as a parent stack and nested stacks, \
+                    whole components in each, or ";
+
 /// The quotas on what the template declares: resources, parameters,
 /// outputs, logical ids and tags. Checked before the template is emitted,
 /// so that an oversized program is refused without writing its JSON.
 pub fn counts(program: &Program, template: &Template) -> Vec<Diagnostic> {
+    let mut diagnostics = stack_counts(program, template, Stack::Single);
+    diagnostics.extend(each_resource(program, template));
+    diagnostics
+}
+
+/// A single-stack pipeline whose lowering stopped once it was over the
+/// resource quota (`lower::lower_within`): how far it got.
+pub fn stopped(program: &Program, template: &Template, stopped: crate::lower::Stopped) -> Diagnostic {
+    stack_wide(
+        &codes::STACK_RESOURCES,
+        format!(
+            "the pipeline needs more than {MAX_RESOURCES} resources: its first {} components already make {}",
+            thousands(stopped.components),
+            thousands(stopped.resources)
+        ),
+        program.name.span,
+        format!("{NEST}{SPLIT}; the most resources come from {}", largest_owners(template)),
+    )
+}
+
+/// A nested pipeline with a component too large for any stack.
+pub fn oversized(program: &Program, oversized: &crate::lower::nest::Oversized) -> Diagnostic {
+    let head = oversized
+        .owner
+        .as_deref()
+        .and_then(|owner| program.components.iter().find(|c| c.name == owner))
+        .map(|c| c.head);
+    let who = match &oversized.owner {
+        Some(owner) => format!("the component `{owner}` alone needs"),
+        None => "the pipeline's own resources alone need".to_string(),
+    };
+    Diagnostic::new(
+        &codes::STACK_RESOURCES,
+        format!(
+            "{who} a stack of {} resources, {} bytes, {} parameters and {} outputs; a nested stack holds at most {MAX_RESOURCES}, {}, {MAX_PARAMETERS} and {MAX_OUTPUTS}",
+            thousands(oversized.resources),
+            thousands(oversized.bytes),
+            oversized.parameters,
+            oversized.outputs,
+            thousands(MAX_BODY)
+        ),
+        Label::new(head.unwrap_or(program.name.span), "its resources must share one stack"),
+        format!("a component is never split between stacks: {SPLIT}"),
+    )
+}
+
+/// Which stack a quota is judged on.
+#[derive(Clone, Copy, Debug)]
+pub enum Stack<'a> {
+    /// The pipeline's only stack.
+    Single,
+    /// The parent stack of a nested pipeline.
+    Parent,
+    /// One of a nested pipeline's children, by logical id.
+    Child(&'a str),
+}
+
+impl Stack<'_> {
+    fn the(self) -> String {
+        match self {
+            Stack::Single => "the template".into(),
+            Stack::Parent => "the parent stack".into(),
+            Stack::Child(name) => format!("the nested stack `{name}`"),
+        }
+    }
+}
+
+/// The quotas on one stack's counts.
+pub fn stack_counts(program: &Program, template: &Template, stack: Stack<'_>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let at = program.name.span;
+    let (the, nest) = match stack {
+        Stack::Single => (stack.the(), NEST),
+        _ => (stack.the(), ""),
+    };
     let resources = template.resources.len();
     if resources > MAX_RESOURCES {
         diagnostics.push(stack_wide(
             &codes::STACK_RESOURCES,
             format!(
-                "the template has {} resources; a CloudFormation stack holds at most {MAX_RESOURCES}",
+                "{the} has {} resources; a CloudFormation stack holds at most {MAX_RESOURCES}",
                 thousands(resources)
             ),
             at,
-            format!("{}; the most resources come from {}", SPLIT, largest_owners(template)),
+            format!("{nest}{}; the most resources come from {}", SPLIT, largest_owners(template)),
         ));
     }
     let parameters = template.parameters.len();
     if parameters > MAX_PARAMETERS {
         diagnostics.push(stack_wide(
             &codes::STACK_PARAMETERS,
-            format!("the template declares {parameters} parameters; CloudFormation allows {MAX_PARAMETERS}"),
+            format!("{the} declares {parameters} parameters; CloudFormation allows {MAX_PARAMETERS}"),
             at,
             format!("share one `param NAME` between settings that take the same value, or {SPLIT}"),
         ));
@@ -62,11 +140,23 @@ pub fn counts(program: &Program, template: &Template) -> Vec<Diagnostic> {
     if outputs > MAX_OUTPUTS {
         diagnostics.push(stack_wide(
             &codes::STACK_OUTPUTS,
-            format!("the template declares {outputs} outputs; CloudFormation allows {MAX_OUTPUTS}"),
+            format!("{the} declares {outputs} outputs; CloudFormation allows {MAX_OUTPUTS}"),
             at,
             SPLIT.to_string(),
         ));
     }
+    if !matches!(stack, Stack::Single) {
+        for diagnostic in &mut diagnostics {
+            diagnostic.primary = Label::new(at, NESTED_LABEL);
+        }
+    }
+    diagnostics
+}
+
+/// The quotas on each resource: its logical id and its tags.
+pub fn each_resource(program: &Program, template: &Template) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let at = program.name.span;
     let heads: HashMap<&str, Span> = program.components.iter().map(|c| (c.name.as_str(), c.head)).collect();
     let place = |resource: &Resource| resource.owner.as_deref().and_then(|o| heads.get(o).copied()).unwrap_or(at);
     if let Some((id, resource)) = template.resources.iter().find(|(id, _)| !valid_logical_id(id)) {
@@ -125,7 +215,7 @@ pub fn size(program: &Program, pretty: &str) -> Vec<Diagnostic> {
                     thousands(MAX_BODY)
                 ),
                 at,
-                format!("{SPLIT}; pipeline-wide `tags` are repeated on every resource"),
+                format!("{NEST}{SPLIT}; pipeline-wide `tags` are repeated on every resource"),
             ));
         } else if bytes > MAX_INLINE_BODY {
             diagnostics.push(stack_wide(
@@ -143,12 +233,38 @@ pub fn size(program: &Program, pretty: &str) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// The quota on the body of one of a nested pipeline's stacks, from its
+/// compact size; a nested stack is always read from S3.
+pub fn nested_size(program: &Program, stack: Stack<'_>, compact: usize) -> Option<Diagnostic> {
+    (compact > MAX_BODY)
+        .then(|| {
+            stack_wide(
+                &codes::TEMPLATE_BODY,
+                format!(
+                    "{} is {} bytes without indentation; CloudFormation reads at most {} (1 MB, from S3)",
+                    stack.the(),
+                    thousands(compact),
+                    thousands(MAX_BODY)
+                ),
+                program.name.span,
+                format!("{SPLIT}; pipeline-wide `tags` are repeated on every resource"),
+            )
+        })
+        .map(|mut diagnostic| {
+            diagnostic.primary = Label::new(program.name.span, NESTED_LABEL);
+            diagnostic
+        })
+}
+
 /// The tags medc puts on every taggable resource (`Lowering::tags`).
 const BUILT_IN_TAGS: usize = 6;
 
 fn stack_wide(code: &'static Code, message: String, at: Span, help: String) -> Diagnostic {
     Diagnostic::new(code, message, Label::new(at, "this pipeline is one stack"), help)
 }
+
+/// What the pipeline's name is labelled with in a nested stack's quota error.
+const NESTED_LABEL: &str = "this pipeline is a parent stack and nested stacks";
 
 /// The three components with the most resources, as "service `a` (14), ...".
 fn largest_owners(template: &Template) -> String {

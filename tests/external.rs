@@ -6,6 +6,10 @@
 //! (`MEDC_TOOLS_DIR` points at them) and cdk-nag from npm into
 //! tests/cdk-nag/node_modules, as its package-lock.json pins it.
 
+#[allow(dead_code)]
+#[path = "../benches/support/generate.rs"]
+mod generate;
+
 use medc::diagnostics::codes::{Category, Checker, Code};
 use medc::diagnostics::Severity;
 use medc::source::SourceFile;
@@ -59,10 +63,36 @@ fn build_all(dir: &Path) -> Vec<Built> {
             written.push(Built { path: out, warned });
         }
     }
+    written.extend(build_nested(dir).into_iter().map(|path| Built { path, warned: Vec::new() }));
     let bootstrap = dir.join("bootstrap.json");
     std::fs::write(&bootstrap, medc::deploy::bootstrap::template().to_json()).unwrap();
     written.push(Built { path: bootstrap, warned: Vec::new() });
     written
+}
+
+/// A generated pipeline with `stacks nested` of two children, built by
+/// `medc build -o DIR` as a user would: the parent and every child. cfn-lint
+/// reads each child from the parent's local `TemplateURL` (E3043 checks the
+/// parameters passed to it).
+fn build_nested(dir: &Path) -> Vec<PathBuf> {
+    let text = generate::program("nested", 8_000).replacen(
+        "  lifecycle disposable\n",
+        "  lifecycle disposable\n  stacks nested\n",
+        1,
+    );
+    let source = tempfile::tempdir().unwrap();
+    let program = source.path().join("site.medimg");
+    std::fs::write(&program, text).unwrap();
+    let out = dir.join("nested");
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_medc")).arg("build").arg(&program).arg("-o").arg(&out).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let mut files = vec![out.join("site.template.json")];
+    let mut children: Vec<PathBuf> = std::fs::read_dir(out.join("site")).unwrap().map(|e| e.unwrap().path()).collect();
+    children.sort();
+    assert!((2..=3).contains(&children.len()), "{children:?}");
+    files.extend(children);
+    files
 }
 
 #[test]

@@ -259,6 +259,26 @@ impl Lifecycle {
     }
 }
 
+/// `stacks`: one CloudFormation stack, or a parent and nested children.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stacks {
+    /// One stack, held to CloudFormation's quotas.
+    Single,
+    /// A parent stack and `AWS::CloudFormation::Stack` children
+    /// (`lower::nest`), each held to the quotas.
+    Nested,
+}
+
+impl Stacks {
+    fn parse(word: &str) -> Option<Self> {
+        match word {
+            "single" => Some(Stacks::Single),
+            "nested" => Some(Stacks::Nested),
+            _ => None,
+        }
+    }
+}
+
 /// The settings of the pipeline block.
 pub struct Pipeline<'p> {
     pub name: &'p str,
@@ -268,6 +288,7 @@ pub struct Pipeline<'p> {
     pub jurisdiction: &'p str,
     pub compliance: &'p str,
     pub lifecycle: Lifecycle,
+    pub stacks: Stacks,
     pub owner: Text<'p>,
     pub data_classification: &'p str,
     pub tags: Vec<(&'p str, &'p str)>,
@@ -283,6 +304,7 @@ impl<'p> Pipeline<'p> {
             jurisdiction: r.word("jurisdiction")?,
             compliance: r.word("compliance")?,
             lifecycle: r.choice("lifecycle", Lifecycle::parse)?,
+            stacks: r.choice("stacks", Stacks::parse)?,
             owner: r.text("owner")?,
             data_classification: r.word("data_classification")?,
             tags: r.tags("tags")?,

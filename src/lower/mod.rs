@@ -4,6 +4,7 @@
 //! key and log groups, and the waivers to record in metadata.
 
 pub mod kinds;
+pub mod nest;
 mod outputs;
 mod suppress;
 pub mod template;
@@ -18,13 +19,41 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 pub use suppress::Suppression;
 use template::{get_att, reference, sub, Parameter, Policy, Resource, Template};
-use view::{Lifecycle, Secret, Text, Views};
+use view::{Lifecycle, Secret, Stacks, Text, Views};
 
 pub const SUFFIX_PARAMETER: &str = "EnvironmentSuffix";
 
 /// Lowers a program without errors (the type says so). An `Err` is medc's
 /// bug: the checked program lacks something the standard library promised.
 pub fn lower(valid: ValidProgram<'_>) -> Result<Template, InternalError> {
+    lower_within(valid, usize::MAX).map(|lowered| lowered.template)
+}
+
+/// What [`lower_within`] made: the template, whether all of it, and how
+/// the pipeline is split into stacks.
+pub struct Lowered {
+    pub template: Template,
+    /// Set when the lowering stopped before the last component.
+    pub stopped: Option<Stopped>,
+    pub stacks: Stacks,
+    /// What every nested stack carries (`nest`), as the resources do.
+    pub nesting: nest::Carried,
+}
+
+/// A lowering stopped early: a single-stack pipeline already over its
+/// resource quota is refused without lowering the rest of it.
+#[derive(Clone, Copy, Debug)]
+pub struct Stopped {
+    /// The components lowered, in lowering order.
+    pub components: usize,
+    pub resources: usize,
+}
+
+/// Lowers a program, stopping after the first component that takes a
+/// single-stack pipeline over `budget` resources: its template could not
+/// be deployed anyway, and a generated program of 10 MB would take
+/// gigabytes to lower in full. A nested pipeline is always lowered whole.
+pub fn lower_within(valid: ValidProgram<'_>, budget: usize) -> Result<Lowered, InternalError> {
     let program = valid.program();
     let views = view::Views::read(program)?;
     let mut lowering = Lowering::new(program, &views);
@@ -32,6 +61,14 @@ pub fn lower(valid: ValidProgram<'_>) -> Result<Template, InternalError> {
     // data stores, apis to the services, alarms watch everything, and the
     // outputs name what exists.
     lowering.template_wide();
+    let single = views.pipeline.stacks == Stacks::Single;
+    let total = views.components.iter().filter(|c| kinds::phase(c).is_some()).count();
+    let mut lowered = 0;
+    let nesting = nest::Carried {
+        pipeline: program.name.name.clone(),
+        tags: lowering.tag_list.clone(),
+        policy: lowering.stateful_policy(false),
+    };
     for phase in Phase::ALL {
         lowering.owned_by(None);
         match phase {
@@ -44,12 +81,23 @@ pub fn lower(valid: ValidProgram<'_>) -> Result<Template, InternalError> {
         for component in views.components.iter().filter(|c| kinds::phase(c) == Some(phase)) {
             lowering.owned_by(Some(component.component()));
             kinds::resources(&mut lowering, component)?;
+            lowered += 1;
+            let resources = lowering.template.resources.len();
+            if single && resources > budget && lowered < total {
+                let stopped = Stopped { components: lowered, resources };
+                return Ok(Lowered {
+                    template: lowering.template,
+                    stopped: Some(stopped),
+                    stacks: Stacks::Single,
+                    nesting,
+                });
+            }
         }
     }
     lowering.owned_by(None);
     outputs::lower(&mut lowering);
     suppress::record_waivers(&mut lowering.template, program, &lowering.owners);
-    Ok(lowering.template)
+    Ok(Lowered { template: lowering.template, stopped: None, stacks: views.pipeline.stacks, nesting })
 }
 
 pub struct Lowering<'p> {
