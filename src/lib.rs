@@ -85,18 +85,18 @@ pub fn compile(file: &SourceFile) -> Result<Compiled, Failed> {
                     Ok(collisions) => diagnostics.extend(collisions),
                     Err(error) => return Err(Failed::Internal { error, diagnostics }),
                 }
-                let json = if diagnostics::has_errors(&diagnostics) {
-                    String::new()
+                let (json, compact_len) = if diagnostics::has_errors(&diagnostics) {
+                    (String::new(), 0)
                 } else {
-                    let json = template.to_json();
-                    diagnostics.extend(quotas::size(&program, &json));
-                    json
+                    let emitted = template.emit();
+                    diagnostics.extend(quotas::size(&program, emitted.json.len(), emitted.compact_len));
+                    (emitted.json, emitted.compact_len)
                 };
                 diagnostics::sort(&mut diagnostics);
                 if diagnostics::has_errors(&diagnostics) {
                     return Err(Failed::Rejected { diagnostics });
                 }
-                Ok(Compiled { pipeline, json, template, program, diagnostics })
+                Ok(Compiled { pipeline, json, compact_len, template, program, diagnostics })
             }
             None => Err(Failed::Internal {
                 error: InternalError("a lowered program has no checked form".into()),
@@ -171,6 +171,9 @@ pub struct Compiled {
     pub pipeline: String,
     pub template: lower::template::Template,
     pub json: String,
+    /// Bytes of the template without indentation or final newline, as
+    /// CloudFormation's body quotas count them, measured while emitting.
+    pub compact_len: usize,
     /// The checked program the template was lowered from, for the tools
     /// that present it (`show`, `graph`, `report`).
     pub program: check::Program,

@@ -457,7 +457,7 @@ fn build(paths: &[PathBuf], output: Option<&Path>, compact: bool, options: &Repo
     write_from(path, &destination, options, |_, compiled| {
         // `compile` emitted the indented form already; emit only what differs.
         let text = if compact { medc::deploy::render(&compiled.template, true) } else { compiled.json.clone() };
-        let advice = medc::deploy::size_advice(&compiled.template, text.len());
+        let advice = medc::deploy::size_advice(text.len(), compiled.compact_len);
         Ok(Produced { text, advice })
     })
 }
@@ -501,7 +501,7 @@ fn build_several(paths: &[PathBuf], output: Option<&Path>, compact: bool, option
         let written = created.map(|()| {
             batch::map(&jobs, |(compiled, destination)| {
                 let text = if compact { medc::deploy::render(&compiled.template, true) } else { compiled.json.clone() };
-                let said = medc::deploy::size_advice(&compiled.template, text.len())
+                let said = medc::deploy::size_advice(text.len(), compiled.compact_len)
                     .map(|a| format!("{}: {a}", destination.display()));
                 write_to(destination, &text)
                     .map(|()| said)
