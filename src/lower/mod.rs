@@ -3,6 +3,7 @@
 //! template being built, resource names, tags, parameters, the pipeline's
 //! key and log groups, and the waivers to record in metadata.
 
+mod json;
 pub mod kinds;
 mod outputs;
 mod suppress;
@@ -11,10 +12,11 @@ pub mod template;
 pub use crate::check::view;
 
 use crate::check::model::{Component, Program};
+use crate::lower::json::json;
 use crate::naming;
 use crate::{InternalError, ValidProgram};
 use kinds::Phase;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 pub use suppress::Suppression;
 use template::{get_att, reference, sub, Parameter, Policy, Resource, Template};
@@ -114,7 +116,7 @@ impl<'p> Lowering<'p> {
             "DeployOnlyToDeclaredRegion".into(),
             template::Rule {
                 assertions: vec![template::Assertion {
-                    assert: template::Fn::Equals([reference("AWS::Region"), json!(region)]).into(),
+                    assert: template::Fn::Equals([reference("AWS::Region"), json!(&region)]).into(),
                     assert_description: format!(
                         "This pipeline keeps health data in {region} (data residency); deploy it only there."
                     ),
@@ -132,7 +134,7 @@ impl<'p> Lowering<'p> {
                     "Citations": w.code.citations,
                     "Scope": w.component.clone().unwrap_or_else(|| "pipeline".into()),
                     "Line": w.line,
-                    "Reason": w.reason,
+                    "Reason": &w.reason,
                 })
             })
             .collect();

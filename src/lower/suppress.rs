@@ -11,7 +11,8 @@
 use super::template::{Resource, Template};
 use crate::check::model::{Program, WaivedFinding};
 use crate::diagnostics::codes::Checker;
-use serde_json::{json, Map, Value};
+use crate::lower::json::json;
+use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 
 /// An external checker's findings that do not apply to a resource, and why.
@@ -83,7 +84,7 @@ fn record(resource: &mut Resource, finding: &WaivedFinding) {
     push(
         &mut resource.metadata,
         &["medc", "Waivers"],
-        json!({ "Rule": finding.code.code, "Line": finding.line, "Reason": finding.reason }),
+        json!({ "Rule": finding.code.code, "Line": finding.line, "Reason": &finding.reason }),
     );
     let kind = resource.kind;
     for check in finding.code.external.iter().filter(|check| check.resource == kind) {

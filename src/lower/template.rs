@@ -70,7 +70,7 @@ pub fn sub(text: impl Into<String>) -> Value {
 
 /// `{"Fn::If": [condition, then, else]}`
 pub fn if_then(condition: &str, then: Value, otherwise: Value) -> Value {
-    serde_json::json!({ "Fn::If": [condition, then, otherwise] })
+    super::json::json!({ "Fn::If": [condition, then, otherwise] })
 }
 
 /// `{"Ref": "AWS::NoValue"}`: the property is left out.

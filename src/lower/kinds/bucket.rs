@@ -7,10 +7,11 @@ use super::service::{env_name, Wiring};
 use super::Access;
 use crate::check::model::Component;
 use crate::check::view::Bucket;
+use crate::lower::json::json;
 use crate::lower::template::{get_att, reference, sub, Resource};
 use crate::lower::{logical_id, Lowering, Suppression};
 use crate::naming::{self, Named};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub const LOG_BUCKET: &str = "LogBucket";
 
@@ -167,7 +168,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Bucket<'_>) {
             "Action": "s3:PutObject",
             "Effect": "Deny",
             "Principal": { "AWS": "*" },
-            "Resource": objects,
+            "Resource": &objects,
             "Condition": {
                 "StringNotEquals": { "s3:x-amz-server-side-encryption": "aws:kms" },
                 "Null": { "s3:x-amz-server-side-encryption": "false" },

@@ -8,10 +8,11 @@ use super::network;
 use super::{api, Access};
 use crate::check::model::Component;
 use crate::check::view::{Alarms, Metric, Platform, Secret, Service};
+use crate::lower::json::json;
 use crate::lower::template::{get_att, reference, sub, Resource};
 use crate::lower::{logical_id, Lowering};
 use crate::naming::Named;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub const CLUSTER: &str = "EcsCluster";
 
@@ -197,7 +198,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Service<'_>) {
         crate::check::view::Text::Param(_) => sub(format!("https://localhost:{port}{health}")),
     };
     let mut container = json!({
-        "Name": service.name,
+        "Name": &service.name,
         "Image": image,
         "Essential": true,
         "User": format!("{}:{}", view.user, view.user),
@@ -233,7 +234,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Service<'_>) {
             "Options": {
                 "awslogs-group": reference(&log_group),
                 "awslogs-region": reference("AWS::Region"),
-                "awslogs-stream-prefix": service.name,
+                "awslogs-stream-prefix": &service.name,
             },
         });
     }
@@ -292,7 +293,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Service<'_>) {
         properties["HealthCheckGracePeriodSeconds"] = json!(120);
         properties["LoadBalancers"] = json!(routes
             .iter()
-            .map(|api| json!({ "ContainerName": service.name, "ContainerPort": port, "TargetGroupArn": reference(&api::target_group_id(api.component, service)) }))
+            .map(|api| json!({ "ContainerName": &service.name, "ContainerPort": port, "TargetGroupArn": reference(&api::target_group_id(api.component, service)) }))
             .collect::<Vec<_>>());
         resource_depends = routes.iter().map(|api| api::listener_id(api.component, service)).collect();
     }
@@ -425,7 +426,7 @@ fn execution_policy(lowering: &mut Lowering<'_>, service: &Component, role: &str
             "Sid": "ReadInjectedSecrets",
             "Action": "secretsmanager:GetSecretValue",
             "Effect": "Allow",
-            "Resource": wiring.secret_arns,
+            "Resource": &wiring.secret_arns,
         }));
         // Secrets under the AWS managed key need no KMS permission; those
         // under a customer-managed key name it, and may be decrypted with it
@@ -435,7 +436,7 @@ fn execution_policy(lowering: &mut Lowering<'_>, service: &Component, role: &str
                 "Sid": "DecryptInjectedSecrets",
                 "Action": "kms:Decrypt",
                 "Effect": "Allow",
-                "Resource": wiring.secret_keys,
+                "Resource": &wiring.secret_keys,
                 "Condition": { "StringEquals": { "kms:ViaService": sub("secretsmanager.${AWS::Region}.amazonaws.com") } },
             }));
         }
