@@ -1,12 +1,14 @@
 //! Measures each stage of compiling one program: the README's growth
 //! figures at 10 MB, where criterion's fewest samples would take minutes.
 //!
-//! `cargo run --release --example measure -- FILE.medimg`
+//! `cargo run --release --example measure -- FILE.medimg [OUT.json]`
 //!
 //! It lowers and emits whatever CloudFormation's quotas say of the
 //! template (`medc build` refuses an oversized one before emitting it), and
-//! prints the seconds of each stage and the sizes. Peak memory comes from
-//! the operating system: run it under `/usr/bin/time -v`.
+//! prints the seconds of each stage and the sizes; with `OUT.json` it also
+//! writes the template there, to compare the bytes of two builds of medc.
+//! Peak memory comes from the operating system: run it under
+//! `/usr/bin/time -v`.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -51,6 +53,12 @@ fn main() -> ExitCode {
         template.resources.len(),
         json.len()
     );
+    if let Some(out) = std::env::args().nth(2) {
+        if let Err(e) = std::fs::write(&out, &json) {
+            eprintln!("cannot write {out}: {e}");
+            return ExitCode::from(2);
+        }
+    }
     // The process ends here; the template is not worth dropping.
     std::mem::forget(template);
     ExitCode::SUCCESS

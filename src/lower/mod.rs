@@ -17,7 +17,7 @@ use crate::naming;
 use crate::{InternalError, ValidProgram};
 use kinds::Phase;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 pub use suppress::Suppression;
 use template::{get_att, reference, sub, Parameter, Policy, Resource, Template};
 use view::{Lifecycle, Secret, Text, Views};
@@ -68,6 +68,24 @@ pub struct Lowering<'p> {
     owner: Option<String>,
     /// The components whose waivers concern each resource, by logical id.
     owners: BTreeMap<String, Vec<String>>,
+    /// What a service's tasks wait for, indexed as resources are added.
+    pub(crate) waits: Waits,
+}
+
+/// The resources an ECS service depends on besides its own, indexed when
+/// they are added so that each service finds them without scanning the
+/// whole template (which made lowering quadratic in the services). Each
+/// holds positions in `template.resources`, which only grows.
+#[derive(Default)]
+pub(crate) struct Waits {
+    /// Security-group ingress rules, by every suffix of their logical id
+    /// that starts with `From` (`...FromProcSecurityGroup`).
+    pub ingress: HashMap<String, Vec<usize>>,
+    /// EFS mount targets, by every prefix of their logical id that ends
+    /// with `MountTarget` (`ScratchFileSystemMountTarget`).
+    pub mount_targets: HashMap<String, Vec<usize>>,
+    /// Every VPC endpoint.
+    pub endpoints: Vec<usize>,
 }
 
 impl<'p> Lowering<'p> {
@@ -84,6 +102,7 @@ impl<'p> Lowering<'p> {
             tag_map: Value::Null,
             owner: None,
             owners: BTreeMap::new(),
+            waits: Waits::default(),
         };
         if let Text::Param(owner) = views.pipeline.owner {
             lowering.parameter(owner, "who answers for the pipeline (the `owner` tag)");
@@ -234,6 +253,22 @@ impl<'p> Lowering<'p> {
             };
             self.template.collisions.push(collision);
             return;
+        }
+        let at = self.template.resources.len();
+        match resource.kind {
+            "AWS::EC2::SecurityGroupIngress" => {
+                for (from, _) in logical_id.match_indices("From") {
+                    self.waits.ingress.entry(logical_id[from..].to_string()).or_default().push(at);
+                }
+            }
+            "AWS::EFS::MountTarget" => {
+                for (start, word) in logical_id.match_indices("MountTarget") {
+                    let prefix = &logical_id[..start + word.len()];
+                    self.waits.mount_targets.entry(prefix.to_string()).or_default().push(at);
+                }
+            }
+            "AWS::EC2::VPCEndpoint" => self.waits.endpoints.push(at),
+            _ => {}
         }
         self.template.resources.insert(logical_id.to_string(), resource);
     }

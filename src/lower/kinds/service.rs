@@ -301,23 +301,21 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Service<'_>) {
     // parallel what it does not see referenced. Everything a task needs to
     // pull its image, read its secrets, mount its file systems and reach its
     // endpoints must exist first, or the circuit breaker rolls the service back.
-    let security_group_ingress = format!("From{security_group}");
-    let mounted: Vec<String> = view
-        .mounts
-        .iter()
-        .map(|mount| format!("{}MountTarget", super::storage::file_system_id(mount.storage)))
-        .collect();
-    for (resource_id, resource) in &lowering.template.resources {
-        let needed = *resource_id == id("ExecutionPolicy")
-            || *resource_id == id("TaskPolicy")
-            || resource.kind == "AWS::EC2::VPCEndpoint"
-            || (resource.kind == "AWS::EC2::SecurityGroupIngress" && resource_id.ends_with(&security_group_ingress))
-            || (resource.kind == "AWS::EFS::MountTarget"
-                && mounted.iter().any(|m| resource_id.starts_with(m.as_str())));
-        if needed {
-            resource_depends.push(resource_id.clone());
-        }
+    // In the template's order, as a scan of every resource would find
+    // them, but looked up in the lowering's indexes (`Waits`).
+    let resources = &lowering.template.resources;
+    let waits = &lowering.waits;
+    let mut needed: Vec<usize> =
+        [id("ExecutionPolicy"), id("TaskPolicy")].iter().filter_map(|id| resources.get_index_of(id)).collect();
+    needed.extend(&waits.endpoints);
+    needed.extend(waits.ingress.get(&format!("From{security_group}")).into_iter().flatten());
+    for mount in &view.mounts {
+        let prefix = format!("{}MountTarget", super::storage::file_system_id(mount.storage));
+        needed.extend(waits.mount_targets.get(&prefix).into_iter().flatten());
     }
+    needed.sort_unstable();
+    needed.dedup();
+    resource_depends.extend(needed.into_iter().filter_map(|at| resources.get_index(at)).map(|(id, _)| id.clone()));
     let service_id = service_id(service);
     let mut resource = Resource::new("AWS::ECS::Service", properties);
     for dependency in resource_depends {
