@@ -29,6 +29,7 @@ fn main() -> ExitCode {
     let start = Instant::now();
     let analysis = medc::analyze(&file);
     let checked = start.elapsed().as_secs_f64();
+    let rss_checked = resident();
     let Some(valid) = analysis.valid() else {
         eprintln!("{path} has errors; measure a valid program");
         return ExitCode::from(1);
@@ -42,9 +43,11 @@ fn main() -> ExitCode {
         }
     };
     let lowered = start.elapsed().as_secs_f64();
+    let rss_lowered = resident();
     let start = Instant::now();
     let json = template.to_json();
     let emitted = start.elapsed().as_secs_f64();
+    let rss_emitted = resident();
     println!(
         "source {} bytes: check {checked:.3} s, lower {lowered:.3} s, emit {emitted:.3} s, build {:.3} s; \
          {} resources, template {} bytes",
@@ -53,6 +56,17 @@ fn main() -> ExitCode {
         template.resources.len(),
         json.len()
     );
+    if let (Some(checked), Some(lowered), Some(emitted)) = (rss_checked, rss_lowered, rss_emitted) {
+        let mib = |kib: u64| kib as f64 / 1024.0;
+        println!(
+            "resident memory: {:.1} MiB after check, {:.1} MiB after lower (+{:.0} bytes a resource), \
+             {:.1} MiB after emit",
+            mib(checked),
+            mib(lowered),
+            (lowered.saturating_sub(checked) * 1024) as f64 / template.resources.len().max(1) as f64,
+            mib(emitted)
+        );
+    }
     if let Some(out) = std::env::args().nth(2) {
         if let Err(e) = std::fs::write(&out, &json) {
             eprintln!("cannot write {out}: {e}");
@@ -62,4 +76,11 @@ fn main() -> ExitCode {
     // The process ends here; the template is not worth dropping.
     std::mem::forget(template);
     ExitCode::SUCCESS
+}
+
+/// The process's resident memory in KiB (Linux's `VmRSS`), if known.
+fn resident() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
