@@ -70,6 +70,12 @@ pub struct Lowering<'p> {
     owners: BTreeMap<String, Vec<String>>,
     /// What a service's tasks wait for, indexed as resources are added.
     pub(crate) waits: Waits,
+    /// The apis, the network and the backup plan, found once: the views
+    /// find them by scanning every component, and services, buckets and
+    /// data stores ask for them (quadratic in the components otherwise).
+    pub(crate) apis: Vec<&'p view::Api<'p>>,
+    pub(crate) network: Option<&'p view::Network<'p>>,
+    pub(crate) backup: Option<&'p view::Backup<'p>>,
 }
 
 /// The resources an ECS service depends on besides its own, indexed when
@@ -103,6 +109,9 @@ impl<'p> Lowering<'p> {
             owner: None,
             owners: BTreeMap::new(),
             waits: Waits::default(),
+            apis: views.apis().collect(),
+            network: views.network(),
+            backup: views.backup(),
         };
         if let Text::Param(owner) = views.pipeline.owner {
             lowering.parameter(owner, "who answers for the pipeline (the `owner` tag)");

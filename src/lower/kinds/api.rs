@@ -10,7 +10,7 @@ use super::network;
 use super::{bucket, service};
 use crate::check::model::Component;
 use crate::check::view::Alarms;
-use crate::check::view::{Api, Authorization, Body, ExecutionLogs, Route, Text, TlsPolicy, Views};
+use crate::check::view::{Api, Authorization, Body, ExecutionLogs, Route, Text, TlsPolicy};
 use crate::deploy::bootstrap;
 use crate::lower::json::json;
 use crate::lower::template::{get_att, no_value, reference, sub, Resource};
@@ -24,8 +24,8 @@ use std::hash::Hasher;
 pub const STAGE_NAME: &str = "api";
 
 /// The apis with a route to a service.
-pub fn routes_to<'v, 'p>(views: &'v Views<'p>, service: &Component) -> Vec<&'v Api<'p>> {
-    views.apis().filter(|api| api.routes.iter().any(|r| r.target.name == service.name)).collect()
+pub fn routes_to<'p>(lowering: &Lowering<'p>, service: &Component) -> Vec<&'p Api<'p>> {
+    lowering.apis.iter().copied().filter(|api| api.routes.iter().any(|r| r.target.name == service.name)).collect()
 }
 
 pub fn target_group_id(api: &Component, service: &Component) -> String {

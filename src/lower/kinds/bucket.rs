@@ -85,7 +85,7 @@ pub fn log_bucket(lowering: &mut Lowering<'_>) {
             },
         }),
     ];
-    if lowering.views.apis().next().is_some() {
+    if !lowering.apis.is_empty() {
         // Network load balancers deliver access logs through the log
         // delivery service.
         statements.push(json!({

@@ -16,7 +16,7 @@ pub const ENDPOINT_SECURITY_GROUP: &str = "EndpointSecurityGroup";
 /// The number of availability zones the network spans.
 /// Every program has a network (an implicit kind), so none means no zones.
 pub fn zones(lowering: &Lowering<'_>) -> u32 {
-    lowering.views.network().map_or(0, |n| n.azs)
+    lowering.network.map_or(0, |n| n.azs)
 }
 
 pub fn private_subnets(lowering: &Lowering<'_>) -> Vec<Value> {

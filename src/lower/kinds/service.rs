@@ -265,7 +265,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Service<'_>) {
     lowering.record_waivers(&task, service);
 
     let (min, max, metric, target) = (view.tasks.min, view.tasks.max, view.tasks.metric, view.tasks.target);
-    let routes = api::routes_to(lowering.views, service);
+    let routes = api::routes_to(lowering, service);
     let mut properties = json!({
         "ServiceName": lowering.named(&service_name(&lowering.base(&service.name))),
         "Cluster": reference(CLUSTER),
@@ -368,8 +368,9 @@ fn wire_data(lowering: &mut Lowering<'_>, view: &Service<'_>, wiring: &mut Wirin
     // A route that hands out presigned upload URLs to a bucket lets its
     // service write the bucket (the URLs are signed with the task role, so
     // clients' uploads carry its permissions) and read what arrives there.
-    let uploads: Vec<&Component> = views
-        .apis()
+    let uploads: Vec<&Component> = lowering
+        .apis
+        .iter()
         .flat_map(|api| &api.routes)
         .filter(|route| route.target.name == view.component.name)
         .filter_map(|route| route.upload)

@@ -72,7 +72,7 @@ pub fn resources(lowering: &mut Lowering<'_>, storage: &Storage<'_>) -> Result<(
     // vault under its key. EFS automatic backups would copy the same PHI
     // into AWS's default vault, outside the stack and its key, where it
     // outlives the stack: they serve only when no plan covers the storage.
-    let covered_by_plan = lowering.views.backup().is_some_and(|b| b.plan);
+    let covered_by_plan = lowering.backup.is_some_and(|b| b.plan);
     let automatic_backups = storage.backup && !covered_by_plan;
     let resource = Resource::new(
         "AWS::EFS::FileSystem",
