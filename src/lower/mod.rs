@@ -17,7 +17,7 @@ use crate::naming;
 use crate::{InternalError, ValidProgram};
 use kinds::Phase;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 pub use suppress::Suppression;
 use template::{get_att, reference, sub, Parameter, Policy, Resource, Template};
 use view::{Lifecycle, Secret, Text, Views};
@@ -67,7 +67,7 @@ pub struct Lowering<'p> {
     /// (`medc show`, the evidence report); none for pipeline-wide ones.
     owner: Option<String>,
     /// The components whose waivers concern each resource, by logical id.
-    owners: BTreeMap<String, Vec<String>>,
+    owners: HashMap<String, Vec<String>>,
     /// What a service's tasks wait for, indexed as resources are added.
     pub(crate) waits: Waits,
     /// The apis, the network and the backup plan, found once: the views
@@ -107,7 +107,7 @@ impl<'p> Lowering<'p> {
             tag_list: Value::Null,
             tag_map: Value::Null,
             owner: None,
-            owners: BTreeMap::new(),
+            owners: HashMap::new(),
             waits: Waits::default(),
             apis: views.apis().collect(),
             network: views.network(),
