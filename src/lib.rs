@@ -100,23 +100,23 @@ pub fn compile(file: &SourceFile) -> Result<Compiled, Failed> {
         Err(error) => return Err(Failed::Internal { error, diagnostics }),
     }
     let mut nested = None;
-    let json = match lowered.stacks {
+    let (json, compact_len) = match lowered.stacks {
         lower::view::Stacks::Single => {
             // CloudFormation's quotas are judged on the template itself;
             // one over its counts is refused before it is emitted.
             diagnostics.extend(quotas::counts(&program, &template));
             if diagnostics::has_errors(&diagnostics) {
-                String::new()
+                (String::new(), 0)
             } else {
-                let json = template.to_json();
-                diagnostics.extend(quotas::size(&program, &json));
-                json
+                let emitted = template.emit();
+                diagnostics.extend(quotas::size(&program, emitted.json.len(), emitted.compact_len));
+                (emitted.json, emitted.compact_len)
             }
         }
         lower::view::Stacks::Nested => {
             diagnostics.extend(quotas::each_resource(&program, &template));
             if diagnostics::has_errors(&diagnostics) {
-                String::new()
+                (String::new(), 0)
             } else {
                 match lower::nest::split(
                     lower::nest::copy(&template),
@@ -148,7 +148,8 @@ pub fn compile(file: &SourceFile) -> Result<Compiled, Failed> {
                     Err(oversized) => diagnostics.push(quotas::oversized(&program, &oversized)),
                 }
                 // The whole pipeline's template, for the tools that describe it.
-                template.to_json()
+                let emitted = template.emit();
+                (emitted.json, emitted.compact_len)
             }
         }
     };
@@ -156,7 +157,7 @@ pub fn compile(file: &SourceFile) -> Result<Compiled, Failed> {
     if diagnostics::has_errors(&diagnostics) {
         return Err(Failed::Rejected { diagnostics });
     }
-    Ok(Compiled { pipeline, json, template, nested, program, diagnostics })
+    Ok(Compiled { pipeline, json, compact_len, template, nested, program, diagnostics })
 }
 
 /// What analyzing a file found. Its parts are read-only, so that a
@@ -225,6 +226,9 @@ pub struct Compiled {
     /// The JSON of the whole template: what `medc build` writes for a
     /// single-stack pipeline.
     pub json: String,
+    /// Bytes of the template without indentation or final newline, as
+    /// CloudFormation's body quotas count them, measured while emitting.
+    pub compact_len: usize,
     /// A nested pipeline's parent and child templates (`stacks nested`).
     pub nested: Option<lower::nest::Nested>,
     /// The checked program the template was lowered from, for the tools

@@ -529,7 +529,7 @@ fn build(paths: &[PathBuf], output: Option<&Path>, compact: bool, options: &Repo
         }
         // `compile` emitted the indented form already; emit only what differs.
         let text = if compact { medc::deploy::render(&compiled.template, true) } else { compiled.json.clone() };
-        let advice = medc::deploy::size_advice(&compiled.template, text.len());
+        let advice = medc::deploy::size_advice(text.len(), compiled.compact_len);
         Ok(Produced { advice, ..Produced::text(text) })
     })
 }
@@ -648,7 +648,7 @@ fn build_several(paths: &[PathBuf], output: Option<&Path>, compact: bool, option
                         .map_err(|message| Failure { file: display_name(&parent_path), message });
                 }
                 let text = if compact { medc::deploy::render(&compiled.template, true) } else { compiled.json.clone() };
-                let said = medc::deploy::size_advice(&compiled.template, text.len())
+                let said = medc::deploy::size_advice(text.len(), compiled.compact_len)
                     .map(|a| format!("{}: {a}", destination.display()));
                 write_to(destination, &text)
                     .map(|()| said)

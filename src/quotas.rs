@@ -197,15 +197,14 @@ pub fn each_resource(program: &Program, template: &Template) -> Vec<Diagnostic> 
     diagnostics
 }
 
-/// The quota on the template's body, from the indented template already
-/// emitted: the compact size is measured only when that form is over the
-/// inline quota, since it is never larger.
-pub fn size(program: &Program, pretty: &str) -> Vec<Diagnostic> {
+/// The quota on the template's body, from the sizes the emission measured
+/// (`Template::emit`): `written` with indentation, `compact_len` without,
+/// which is what CloudFormation counts and never more.
+pub fn size(program: &Program, written: usize, compact_len: usize) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let at = program.name.span;
-    if pretty.len() > MAX_INLINE_BODY {
-        // The final newline `to_json` adds is not part of the body.
-        let bytes = compact_size(pretty.trim_end());
+    if written > MAX_INLINE_BODY {
+        let bytes = compact_len;
         if bytes > MAX_BODY {
             diagnostics.push(stack_wide(
                 &codes::TEMPLATE_BODY,
@@ -294,29 +293,6 @@ fn tag_count(resource: &Resource) -> Option<usize> {
     })
 }
 
-/// The size of the template without indentation, from its indented form:
-/// every byte but the whitespace serde_json's pretty printer adds outside
-/// strings (a newline and its indentation, the space after a colon). A
-/// scan of the text already emitted costs less than emitting it again.
-fn compact_size(pretty: &str) -> usize {
-    let (mut size, mut in_string, mut escaped) = (0, false, false);
-    for &byte in pretty.as_bytes() {
-        if in_string {
-            size += 1;
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-        } else if !matches!(byte, b' ' | b'\n') {
-            size += 1;
-            in_string = byte == b'"';
-        }
-    }
-    size
-}
-
 /// 1234567 as "1,234,567".
 fn thousands(n: usize) -> String {
     let digits = n.to_string();
@@ -348,16 +324,5 @@ mod tests {
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(51_200), "51,200");
         assert_eq!(thousands(1_000_000), "1,000,000");
-    }
-
-    #[test]
-    fn the_compact_size_is_the_compact_json() {
-        let template: Value = serde_json::json!({
-            "Description": "a: b \"quoted\" \\ back\nslash  spaced",
-            "Resources": { "A": { "Type": "AWS::S3::Bucket", "Properties": { "Tags": [{ "Key": "k: v", "Value": "" }] } } },
-            "Empty": {}, "List": [], "Number": 1.5
-        });
-        let pretty = serde_json::to_string_pretty(&template).unwrap();
-        assert_eq!(compact_size(&pretty), serde_json::to_string(&template).unwrap().len());
     }
 }

@@ -12,23 +12,25 @@ use crate::quotas::MAX_INLINE_BODY;
 /// The template as `medc build` writes it: indented JSON, or with
 /// `compact` one line without spaces (half the bytes), and a final newline.
 pub fn render(template: &Template, compact: bool) -> String {
-    if !compact {
-        return template.to_json();
+    if compact {
+        template.to_compact_json()
+    } else {
+        template.to_json()
     }
-    let mut text = serde_json::to_string(template).unwrap_or_default();
-    text.push('\n');
-    text
 }
 
 /// What a written template of `written` bytes needs to deploy that the
 /// quota diagnostics do not say: they measure the template without
 /// indentation (MEDC-0231, MEDC-0232), so an indented file over the inline
 /// limit whose compact form fits is this advice's case alone.
-pub fn size_advice(template: &Template, written: usize) -> Option<String> {
+/// `compact_len` is the body without indentation that the emission
+/// measured (`Compiled::compact_len`): the template is not written again.
+pub fn size_advice(written: usize, compact_len: usize) -> Option<String> {
     if written <= MAX_INLINE_BODY {
         return None;
     }
-    let compact = render(template, true).len();
+    // `--compact` writes the body and a final newline.
+    let compact = compact_len + 1;
     if compact > MAX_INLINE_BODY {
         return None;
     }
@@ -77,24 +79,29 @@ mod tests {
         template
     }
 
+    /// The advice for the template written indented, plus `extra` bytes.
+    fn advice_for(template: &Template, extra: usize) -> Option<String> {
+        let emitted = template.emit();
+        size_advice(emitted.json.len() + extra, emitted.compact_len)
+    }
+
     #[test]
     fn small_templates_need_no_advice() {
-        let template = template_of(10_000);
-        assert_eq!(size_advice(&template, render(&template, false).len()), None);
+        assert_eq!(advice_for(&template_of(10_000), 0), None);
     }
 
     #[test]
     fn an_indented_template_that_fits_compact_is_told_so() {
         let template = template_of(48_000);
-        let written = render(&template, false).len() + 10_000;
-        let advice = size_advice(&template, written).expect("advice");
+        let advice = advice_for(&template, 10_000).expect("advice");
         assert!(advice.contains("--compact") && advice.contains("--s3-bucket"), "{advice}");
+        let compact = thousands(render(&template, true).len());
+        assert!(advice.contains(&format!("writes it in {compact} bytes")), "{advice}");
     }
 
     #[test]
     fn a_template_too_large_even_compact_is_left_to_the_quota_diagnostics() {
-        let template = template_of(60_000);
-        assert_eq!(size_advice(&template, render(&template, false).len()), None);
+        assert_eq!(advice_for(&template_of(60_000), 0), None);
     }
 
     #[test]

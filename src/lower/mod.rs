@@ -3,6 +3,7 @@
 //! template being built, resource names, tags, parameters, the pipeline's
 //! key and log groups, and the waivers to record in metadata.
 
+mod json;
 pub mod kinds;
 pub mod nest;
 mod outputs;
@@ -12,11 +13,12 @@ pub mod template;
 pub use crate::check::view;
 
 use crate::check::model::{Component, Program};
+use crate::lower::json::json;
 use crate::naming;
 use crate::{InternalError, ValidProgram};
 use kinds::Phase;
-use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use serde_json::Value;
+use std::collections::HashMap;
 pub use suppress::Suppression;
 use template::{get_att, reference, sub, Parameter, Policy, Resource, Template};
 use view::{Lifecycle, Secret, Stacks, Text, Views};
@@ -113,7 +115,31 @@ pub struct Lowering<'p> {
     /// (`medc show`, the evidence report); none for pipeline-wide ones.
     owner: Option<String>,
     /// The components whose waivers concern each resource, by logical id.
-    owners: BTreeMap<String, Vec<String>>,
+    owners: HashMap<String, Vec<String>>,
+    /// What a service's tasks wait for, indexed as resources are added.
+    pub(crate) waits: Waits,
+    /// The apis, the network and the backup plan, found once: the views
+    /// find them by scanning every component, and services, buckets and
+    /// data stores ask for them (quadratic in the components otherwise).
+    pub(crate) apis: Vec<&'p view::Api<'p>>,
+    pub(crate) network: Option<&'p view::Network<'p>>,
+    pub(crate) backup: Option<&'p view::Backup<'p>>,
+}
+
+/// The resources an ECS service depends on besides its own, indexed when
+/// they are added so that each service finds them without scanning the
+/// whole template (which made lowering quadratic in the services). Each
+/// holds positions in `template.resources`, which only grows.
+#[derive(Default)]
+pub(crate) struct Waits {
+    /// Security-group ingress rules, by every suffix of their logical id
+    /// that starts with `From` (`...FromProcSecurityGroup`).
+    pub ingress: HashMap<String, Vec<usize>>,
+    /// EFS mount targets, by every prefix of their logical id that ends
+    /// with `MountTarget` (`ScratchFileSystemMountTarget`).
+    pub mount_targets: HashMap<String, Vec<usize>>,
+    /// Every VPC endpoint.
+    pub endpoints: Vec<usize>,
 }
 
 impl<'p> Lowering<'p> {
@@ -129,7 +155,11 @@ impl<'p> Lowering<'p> {
             tag_list: Value::Null,
             tag_map: Value::Null,
             owner: None,
-            owners: BTreeMap::new(),
+            owners: HashMap::new(),
+            waits: Waits::default(),
+            apis: views.apis().collect(),
+            network: views.network(),
+            backup: views.backup(),
         };
         if let Text::Param(owner) = views.pipeline.owner {
             lowering.parameter(owner, "who answers for the pipeline (the `owner` tag)");
@@ -162,7 +192,7 @@ impl<'p> Lowering<'p> {
             "DeployOnlyToDeclaredRegion".into(),
             template::Rule {
                 assertions: vec![template::Assertion {
-                    assert: template::Fn::Equals([reference("AWS::Region"), json!(region)]).into(),
+                    assert: template::Fn::Equals([reference("AWS::Region"), json!(&region)]).into(),
                     assert_description: format!(
                         "This pipeline keeps health data in {region} (data residency); deploy it only there."
                     ),
@@ -180,7 +210,7 @@ impl<'p> Lowering<'p> {
                     "Citations": w.code.citations,
                     "Scope": w.component.clone().unwrap_or_else(|| "pipeline".into()),
                     "Line": w.line,
-                    "Reason": w.reason,
+                    "Reason": &w.reason,
                 })
             })
             .collect();
@@ -280,6 +310,22 @@ impl<'p> Lowering<'p> {
             };
             self.template.collisions.push(collision);
             return;
+        }
+        let at = self.template.resources.len();
+        match resource.kind {
+            "AWS::EC2::SecurityGroupIngress" => {
+                for (from, _) in logical_id.match_indices("From") {
+                    self.waits.ingress.entry(logical_id[from..].to_string()).or_default().push(at);
+                }
+            }
+            "AWS::EFS::MountTarget" => {
+                for (start, word) in logical_id.match_indices("MountTarget") {
+                    let prefix = &logical_id[..start + word.len()];
+                    self.waits.mount_targets.entry(prefix.to_string()).or_default().push(at);
+                }
+            }
+            "AWS::EC2::VPCEndpoint" => self.waits.endpoints.push(at),
+            _ => {}
         }
         self.template.resources.insert(logical_id.to_string(), resource);
     }

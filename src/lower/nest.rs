@@ -184,7 +184,7 @@ pub fn fits(template: &Template, limits: &Limits) -> bool {
 
 /// The compact JSON's length: the body size CloudFormation measures.
 pub fn compact_len(template: &Template) -> usize {
-    serde_json::to_string(template).map(|t| t.len()).unwrap_or(usize::MAX)
+    template.emit().compact_len
 }
 
 /// A reference to a resource: `Ref` (no attribute) or `Fn::GetAtt`.

@@ -11,8 +11,9 @@
 use super::template::{Resource, Template};
 use crate::check::model::{Program, WaivedFinding};
 use crate::diagnostics::codes::Checker;
-use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use crate::lower::json::json;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 /// An external checker's findings that do not apply to a resource, and why.
 #[derive(Default)]
@@ -46,7 +47,7 @@ pub fn apply(resource: &mut Resource, suppression: &Suppression) {
 /// `owners` maps a resource's logical id to the components it concerns; a
 /// finding of the whole pipeline (`lifecycle disposable`) concerns every
 /// resource its rule's checks look at.
-pub fn record_waivers(template: &mut Template, program: &Program, owners: &BTreeMap<String, Vec<String>>) {
+pub fn record_waivers(template: &mut Template, program: &Program, owners: &HashMap<String, Vec<String>>) {
     // The findings of each component, and those of the whole pipeline, by
     // their position in `program.waived`: a resource looks up its owners'
     // findings rather than scanning every finding (quadratic otherwise).
@@ -83,7 +84,7 @@ fn record(resource: &mut Resource, finding: &WaivedFinding) {
     push(
         &mut resource.metadata,
         &["medc", "Waivers"],
-        json!({ "Rule": finding.code.code, "Line": finding.line, "Reason": finding.reason }),
+        json!({ "Rule": finding.code.code, "Line": finding.line, "Reason": &finding.reason }),
     );
     let kind = resource.kind;
     for check in finding.code.external.iter().filter(|check| check.resource == kind) {

@@ -28,8 +28,28 @@ pub enum Fn {
 }
 
 impl From<Fn> for Value {
+    /// The derived `Serialize`'s form (a one-key object), built directly:
+    /// going through `serde_json::to_value` costs several times more.
     fn from(function: Fn) -> Value {
-        serde_json::to_value(function).unwrap_or(Value::Null)
+        let (name, argument) = match function {
+            Fn::Ref(name) => ("Ref", Value::String(name)),
+            Fn::GetAtt([resource, attribute]) => {
+                ("Fn::GetAtt", Value::Array(vec![Value::String(resource), Value::String(attribute)]))
+            }
+            Fn::Sub(text) => ("Fn::Sub", Value::String(text)),
+            Fn::Join(separator, items) => {
+                ("Fn::Join", Value::Array(vec![Value::String(separator), Value::Array(items)]))
+            }
+            Fn::Select(index, list) => ("Fn::Select", Value::Array(vec![Value::from(index), *list])),
+            Fn::GetAZs(region) => ("Fn::GetAZs", Value::String(region)),
+            Fn::Equals([left, right]) => ("Fn::Equals", Value::Array(vec![left, right])),
+            Fn::Cidr(block, count, bits) => {
+                ("Fn::Cidr", Value::Array(vec![block, Value::from(count), Value::from(bits)]))
+            }
+        };
+        let mut object = Map::with_capacity(1);
+        object.insert(name.to_string(), argument);
+        Value::Object(object)
     }
 }
 
@@ -50,7 +70,7 @@ pub fn sub(text: impl Into<String>) -> Value {
 
 /// `{"Fn::If": [condition, then, else]}`
 pub fn if_then(condition: &str, then: Value, otherwise: Value) -> Value {
-    serde_json::json!({ "Fn::If": [condition, then, otherwise] })
+    super::json::json!({ "Fn::If": [condition, then, otherwise] })
 }
 
 /// `{"Ref": "AWS::NoValue"}`: the property is left out.
@@ -205,11 +225,501 @@ pub struct Collision {
     pub second: Option<String>,
 }
 
+/// The template as `medc build` writes it, and the size CloudFormation's
+/// body quotas count, measured while writing rather than by a second pass.
+pub struct Emitted {
+    /// Indented JSON with a final newline (`Template::to_json`).
+    pub json: String,
+    /// Bytes of the same JSON without indentation and without the final
+    /// newline: the body CloudFormation measures (`--compact` writes it).
+    pub compact_len: usize,
+}
+
 impl Template {
     /// Pretty JSON with a final newline: the bytes `medc build` writes.
     pub fn to_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
-        text.push('\n');
-        text
+        self.emit().json
+    }
+
+    /// The indented JSON and its compact size, in one pass.
+    pub fn emit(&self) -> Emitted {
+        let mut writer = Writer::new(true, self.capacity_hint());
+        self.write(&mut writer);
+        writer.out.push('\n');
+        let compact_len = writer.out.len() - 1 - writer.whitespace;
+        Emitted { json: writer.out, compact_len }
+    }
+
+    /// One line without spaces (half the bytes), with a final newline.
+    pub fn to_compact_json(&self) -> String {
+        let mut writer = Writer::new(false, self.capacity_hint() / 2);
+        self.write(&mut writer);
+        writer.out.push('\n');
+        writer.out
+    }
+
+    /// About what a resource of the reference example takes indented, so
+    /// that the buffer seldom grows (pages never written cost no memory).
+    fn capacity_hint(&self) -> usize {
+        4096 + 2048 * self.resources.len()
+    }
+
+    /// The fields in the order and shape of the derived `Serialize`, which
+    /// stays the reference: the tests compare both byte for byte.
+    fn write(&self, w: &mut Writer) {
+        w.begin_object();
+        w.key("AWSTemplateFormatVersion");
+        w.string(self.format_version);
+        w.key("Description");
+        w.string(&self.description);
+        if !self.metadata.is_empty() {
+            w.key("Metadata");
+            w.map(&self.metadata);
+        }
+        w.key("Parameters");
+        w.entries(&self.parameters, |w, parameter| parameter.write(w));
+        w.key("Rules");
+        w.entries(&self.rules, |w, rule| {
+            w.begin_object();
+            w.key("Assertions");
+            w.begin_array();
+            for assertion in &rule.assertions {
+                w.element();
+                w.begin_object();
+                w.key("Assert");
+                w.value(&assertion.assert);
+                w.key("AssertDescription");
+                w.string(&assertion.assert_description);
+                w.end_object();
+            }
+            w.end_array();
+            w.end_object();
+        });
+        if !self.conditions.is_empty() {
+            w.key("Conditions");
+            w.entries(&self.conditions, |w, condition| w.value(condition));
+        }
+        w.key("Resources");
+        w.entries(&self.resources, |w, resource| resource.write(w));
+        w.key("Outputs");
+        w.entries(&self.outputs, |w, output| {
+            w.begin_object();
+            w.key("Description");
+            w.string(&output.description);
+            w.key("Value");
+            w.value(&output.value);
+            if let Some(export) = &output.export {
+                w.key("Export");
+                w.begin_object();
+                w.key("Name");
+                w.value(&export.name);
+                w.end_object();
+            }
+            w.end_object();
+        });
+        w.end_object();
+    }
+}
+
+impl Parameter {
+    fn write(&self, w: &mut Writer) {
+        w.begin_object();
+        w.key("Type");
+        w.string(self.kind);
+        w.key("Description");
+        w.string(&self.description);
+        for (key, value) in [
+            ("Default", &self.default),
+            ("AllowedPattern", &self.allowed_pattern),
+            ("ConstraintDescription", &self.constraint_description),
+        ] {
+            if let Some(value) = value {
+                w.key(key);
+                w.string(value);
+            }
+        }
+        w.end_object();
+    }
+}
+
+impl Resource {
+    fn write(&self, w: &mut Writer) {
+        w.begin_object();
+        w.key("Type");
+        w.string(self.kind);
+        if let Some(condition) = &self.condition {
+            w.key("Condition");
+            w.string(condition);
+        }
+        if !self.depends_on.is_empty() {
+            w.key("DependsOn");
+            w.begin_array();
+            for id in &self.depends_on {
+                w.element();
+                w.string(id);
+            }
+            w.end_array();
+        }
+        for (key, policy) in
+            [("DeletionPolicy", self.deletion_policy), ("UpdateReplacePolicy", self.update_replace_policy)]
+        {
+            if let Some(policy) = policy {
+                w.key(key);
+                w.string(match policy {
+                    Policy::Delete => "Delete",
+                    Policy::Retain => "Retain",
+                    Policy::Snapshot => "Snapshot",
+                });
+            }
+        }
+        if !self.metadata.is_empty() {
+            w.key("Metadata");
+            w.map(&self.metadata);
+        }
+        w.key("Properties");
+        w.map(&self.properties);
+        w.end_object();
+    }
+}
+
+/// The bytes JSON escapes: control characters, the quote and the backslash.
+const ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = true;
+        byte += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
+/// A JSON writer that gives serde_json's bytes (`to_string_pretty` with
+/// `pretty`, `to_string` without) at a fraction of the cost: one buffer
+/// sized up front, indentation copied from a run of spaces rather than
+/// written level by level, and strings copied whole when nothing in them
+/// needs escaping. It counts the whitespace indentation adds, so that the
+/// compact size is known without writing the template again.
+struct Writer {
+    out: String,
+    pretty: bool,
+    depth: usize,
+    /// Whether the innermost open object or array has no member yet.
+    first: bool,
+    /// Bytes of newlines, indentation and spaces after colons written.
+    whitespace: usize,
+}
+
+impl Writer {
+    fn new(pretty: bool, capacity: usize) -> Self {
+        Writer { out: String::with_capacity(capacity), pretty, depth: 0, first: true, whitespace: 0 }
+    }
+
+    fn newline(&mut self) {
+        if self.pretty {
+            /// A newline and the indentation of 31 levels, written as one
+            /// slice; deeper levels add runs of spaces.
+            const LINE: &str = "\n                                                              ";
+            let mut indent = 2 * self.depth;
+            self.whitespace += 1 + indent;
+            let first = indent.min(LINE.len() - 1);
+            self.out.push_str(&LINE[..1 + first]);
+            indent -= first;
+            while indent > 0 {
+                let run = indent.min(LINE.len() - 1);
+                self.out.push_str(&LINE[1..1 + run]);
+                indent -= run;
+            }
+        }
+    }
+
+    fn begin_object(&mut self) {
+        self.out.push('{');
+        self.depth += 1;
+        self.first = true;
+    }
+
+    fn end_object(&mut self) {
+        self.depth -= 1;
+        if !self.first {
+            self.newline();
+        }
+        self.out.push('}');
+        self.first = false;
+    }
+
+    fn begin_array(&mut self) {
+        self.out.push('[');
+        self.depth += 1;
+        self.first = true;
+    }
+
+    fn end_array(&mut self) {
+        self.depth -= 1;
+        if !self.first {
+            self.newline();
+        }
+        self.out.push(']');
+        self.first = false;
+    }
+
+    /// Before an array's element: the comma and the line it goes on.
+    fn element(&mut self) {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        self.newline();
+    }
+
+    /// An object's key, with what comes before it and the colon after it.
+    fn key(&mut self, key: &str) {
+        self.element();
+        self.string(key);
+        if self.pretty {
+            self.out.push_str(": ");
+            self.whitespace += 1;
+        } else {
+            self.out.push(':');
+        }
+    }
+
+    /// A quoted string, escaped as serde_json escapes it: quotes,
+    /// backslashes and control characters, nothing else.
+    fn string(&mut self, text: &str) {
+        self.out.push('"');
+        // Most strings need no escape: find out with one table lookup a
+        // byte, and copy them whole.
+        if !text.bytes().any(|b| ESCAPED[usize::from(b)]) {
+            self.out.push_str(text);
+            self.out.push('"');
+            return;
+        }
+        let mut run = 0;
+        for (i, byte) in text.bytes().enumerate() {
+            let escape = match byte {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                b'\n' => "\\n",
+                b'\r' => "\\r",
+                b'\t' => "\\t",
+                0x08 => "\\b",
+                0x0c => "\\f",
+                0..=0x1f => "",
+                _ => continue,
+            };
+            // Every byte before `i` since `run` is ASCII or a whole
+            // character: the escaped bytes are all ASCII.
+            self.out.push_str(&text[run..i]);
+            if escape.is_empty() {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                self.out.push_str("\\u00");
+                self.out.push(char::from(HEX[usize::from(byte >> 4)]));
+                self.out.push(char::from(HEX[usize::from(byte & 0xf)]));
+            } else {
+                self.out.push_str(escape);
+            }
+            run = i + 1;
+        }
+        self.out.push_str(&text[run..]);
+        self.out.push('"');
+    }
+
+    fn map(&mut self, map: &Map<String, Value>) {
+        self.begin_object();
+        for (key, value) in map {
+            self.key(key);
+            self.value(value);
+        }
+        self.end_object();
+    }
+
+    fn entries<T>(&mut self, map: &indexmap::IndexMap<String, T>, mut write: impl FnMut(&mut Self, &T)) {
+        self.begin_object();
+        for (key, value) in map {
+            self.key(key);
+            write(self, value);
+        }
+        self.end_object();
+    }
+
+    fn value(&mut self, value: &Value) {
+        match value {
+            Value::Null => self.out.push_str("null"),
+            Value::Bool(true) => self.out.push_str("true"),
+            Value::Bool(false) => self.out.push_str("false"),
+            Value::Number(number) => self.number(number),
+            Value::String(text) => self.string(text),
+            Value::Array(items) => {
+                self.begin_array();
+                for item in items {
+                    self.element();
+                    self.value(item);
+                }
+                self.end_array();
+            }
+            Value::Object(map) => self.map(map),
+        }
+    }
+
+    fn number(&mut self, number: &serde_json::Number) {
+        if let Some(n) = number.as_u64() {
+            self.unsigned(n);
+        } else if let Some(n) = number.as_i64() {
+            self.out.push('-');
+            self.unsigned(n.unsigned_abs());
+        } else {
+            // Floats are rare in a template: serde_json writes them.
+            self.out.push_str(&serde_json::to_string(number).unwrap_or_default());
+        }
+    }
+
+    fn unsigned(&mut self, mut n: u64) {
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        for &digit in &digits[at..] {
+            self.out.push(char::from(digit));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A template with every optional part, strings that need escaping,
+    /// non-ASCII text, numbers of every kind and empty containers.
+    fn tricky() -> Template {
+        let mut template = Template {
+            format_version: "2010-09-09",
+            description: "quotes \" back \\ slash / tab\t nl\n cr\r bell\u{7} del\u{7f} é ✓ \u{8}\u{c}".into(),
+            ..Template::default()
+        };
+        template.metadata.insert("medc".into(), json!({ "Waivers": [], "Empty": {}, "Nested": [[1, -2], [{}]] }));
+        template.parameters.insert(
+            "Owner".into(),
+            Parameter {
+                kind: "String",
+                description: "who".into(),
+                default: Some(String::new()),
+                allowed_pattern: Some(".+".into()),
+                constraint_description: Some("must not be empty".into()),
+            },
+        );
+        template.rules.insert(
+            "Region".into(),
+            Rule {
+                assertions: vec![Assertion {
+                    assert: Fn::Equals([reference("AWS::Region"), json!("sa-east-1")]).into(),
+                    assert_description: "only there".into(),
+                }],
+            },
+        );
+        template
+            .conditions
+            .insert("HasOwner".into(), json!({ "Fn::Not": [{ "Fn::Equals": [reference("Owner"), ""] }] }));
+        let bucket = Resource::new(
+            "AWS::S3::Bucket",
+            json!({
+                "Numbers": [0, 7, -1, u64::MAX, i64::MIN, 0.5, 1e300, -2.25],
+                "Flags": [true, false, null],
+                "Empty": [], "EmptyMap": {},
+                "Name": sub("a-${EnvironmentSuffix}"),
+                "Zone": availability_zone(1),
+            }),
+        )
+        .depends_on("Key")
+        .depends_on("Vpc")
+        .when("HasOwner")
+        .policy(Policy::Snapshot);
+        let mut bucket = bucket;
+        bucket.metadata.insert("checkov".into(), json!({ "skip": [{ "id": "CKV_AWS_18", "comment": "c: d" }] }));
+        template.resources.insert("Bucket".into(), bucket);
+        template.resources.insert("Bare".into(), Resource::new("AWS::SNS::Topic", json!({})));
+        template.outputs.insert(
+            "BucketName".into(),
+            Output {
+                description: "the bucket".into(),
+                value: reference("Bucket"),
+                export: Some(Export { name: sub("x-${EnvironmentSuffix}-BucketName") }),
+            },
+        );
+        template.outputs.insert(
+            "Plain".into(),
+            Output { description: "no export".into(), value: get_att("Bucket", "Arn"), export: None },
+        );
+        template
+    }
+
+    #[test]
+    fn functions_are_built_as_serde_derives_them() {
+        let functions = [
+            Fn::Ref("Key".into()),
+            Fn::GetAtt(["Key".into(), "Arn".into()]),
+            Fn::Sub("a-${B}".into()),
+            Fn::Join(",".into(), vec![json!("a"), reference("B")]),
+            Fn::Select(1, Box::new(Fn::GetAZs(String::new()).into())),
+            Fn::GetAZs("sa-east-1".into()),
+            Fn::Equals([reference("AWS::Region"), json!("sa-east-1")]),
+            Fn::Cidr(json!("10.0.0.0/16"), 4, 8),
+        ];
+        for function in functions {
+            let derived = serde_json::to_value(&function).unwrap();
+            assert_eq!(Value::from(function), derived);
+        }
+    }
+
+    #[test]
+    fn emission_is_serde_json_byte_for_byte() {
+        for template in [tricky(), Template::default()] {
+            let pretty = serde_json::to_string_pretty(&template).unwrap() + "\n";
+            let compact = serde_json::to_string(&template).unwrap();
+            let emitted = template.emit();
+            assert_eq!(emitted.json, pretty);
+            assert_eq!(template.to_compact_json(), compact.clone() + "\n");
+            assert_eq!(emitted.compact_len, compact.len());
+        }
+    }
+
+    #[test]
+    fn every_control_character_is_escaped_as_serde_json_does() {
+        let all: String = (0u8..=0x7f).map(char::from).chain("éß✓😀".chars()).collect();
+        let template = Template { description: all, ..Template::default() };
+        assert_eq!(template.to_json(), serde_json::to_string_pretty(&template).unwrap() + "\n");
+    }
+
+    #[test]
+    fn deep_nesting_indents_past_the_run_of_spaces() {
+        let mut value = json!("leaf");
+        for _ in 0..80 {
+            value = json!({ "k": [value] });
+        }
+        let mut template = Template::default();
+        template.conditions.insert("Deep".into(), value);
+        let emitted = template.emit();
+        assert_eq!(emitted.json, serde_json::to_string_pretty(&template).unwrap() + "\n");
+        assert_eq!(emitted.compact_len, serde_json::to_string(&template).unwrap().len());
+    }
+
+    #[test]
+    fn the_examples_emit_as_serde_json_does() {
+        for name in ["medimg", "minimal", "nat-egress"] {
+            let path = format!("{}/examples/{name}.medimg", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&path).unwrap();
+            let compiled = crate::compile(&crate::source::SourceFile::new(path.as_str(), text)).ok().unwrap();
+            let template = &compiled.template;
+            assert_eq!(compiled.json, serde_json::to_string_pretty(template).unwrap() + "\n", "{name}");
+            assert_eq!(compiled.compact_len, serde_json::to_string(template).unwrap().len(), "{name}");
+        }
     }
 }

@@ -2,10 +2,11 @@
 //! and CloudWatch alarms for every component, each sending to the topic.
 
 use crate::check::view::Alarms;
+use crate::lower::json::json;
 use crate::lower::template::{reference, Resource};
 use crate::lower::Lowering;
 use crate::naming::Named;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub const TOPIC: &str = "AlarmTopic";
 

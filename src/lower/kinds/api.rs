@@ -10,21 +10,22 @@ use super::network;
 use super::{bucket, service};
 use crate::check::model::Component;
 use crate::check::view::Alarms;
-use crate::check::view::{Api, Authorization, Body, ExecutionLogs, Route, Text, TlsPolicy, Views};
+use crate::check::view::{Api, Authorization, Body, ExecutionLogs, Route, Text, TlsPolicy};
 use crate::deploy::bootstrap;
+use crate::lower::json::json;
 use crate::lower::template::{get_att, no_value, reference, sub, Resource};
 use crate::lower::{logical_id, Lowering, Optional, Suppression};
 use crate::naming::Named;
 use crate::InternalError;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::hash::Hasher;
 
 pub const STAGE_NAME: &str = "api";
 
 /// The apis with a route to a service.
-pub fn routes_to<'v, 'p>(views: &'v Views<'p>, service: &Component) -> Vec<&'v Api<'p>> {
-    views.apis().filter(|api| api.routes.iter().any(|r| r.target.name == service.name)).collect()
+pub fn routes_to<'p>(lowering: &Lowering<'p>, service: &Component) -> Vec<&'p Api<'p>> {
+    lowering.apis.iter().copied().filter(|api| api.routes.iter().any(|r| r.target.name == service.name)).collect()
 }
 
 pub fn target_group_id(api: &Component, service: &Component) -> String {
@@ -168,7 +169,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Api<'_>) -> Result<(), Inte
                     "LoadBalancerArn": reference(&balancer),
                     "Protocol": "TLS",
                     "Port": listener_port(index),
-                    "Certificates": [{ "CertificateArn": listener_certificate }],
+                    "Certificates": [{ "CertificateArn": &listener_certificate }],
                     "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
                     "DefaultActions": [{ "Type": "forward", "TargetGroupArn": reference(&group) }],
                 }),
@@ -386,7 +387,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Api<'_>) -> Result<(), Inte
         }
     }
     let mut domain_properties = json!({
-        "DomainName": domain,
+        "DomainName": &domain,
         "RegionalCertificateArn": certificate,
         "EndpointConfiguration": { "Types": ["REGIONAL"] },
         "SecurityPolicy": match view.tls_policy {
@@ -551,7 +552,7 @@ fn route_match(route: &Route<'_>) -> Value {
             "SearchString": route.method,
             "FieldToMatch": { "Method": {} },
             "PositionalConstraint": "EXACTLY",
-            "TextTransformations": none,
+            "TextTransformations": &none,
         } },
         { "RegexMatchStatement": {
             "RegexString": pattern,

@@ -7,10 +7,11 @@
 use super::network::assume;
 use super::{bucket, database, storage};
 use crate::check::view::Backup;
+use crate::lower::json::json;
 use crate::lower::template::{get_att, reference, sub, Resource};
 use crate::lower::{Lowering, Suppression};
 use crate::naming::Named;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Why a bucket the plan covers has no replication configuration.
 const BACKED_UP_NOT_REPLICATED: &str = "backed up, not replicated (standard library decision, `medc explain MEDC-1011`): AWS Backup keeps recovery points of every object version in the pipeline's KMS-encrypted vault in the pipeline's region, the retrievable exact copies 45 CFR 164.308(a)(7)(ii)(A) asks for; cross-region replication would carry PHI out of the jurisdiction's region (MEDC-1020, LGPD art. 33), and same-region replication would only repeat S3's own storage across the region's zones";

@@ -7,10 +7,11 @@ use super::service::{env_name, Wiring};
 use super::Access;
 use crate::check::model::Component;
 use crate::check::view::Bucket;
+use crate::lower::json::json;
 use crate::lower::template::{get_att, reference, sub, Resource};
 use crate::lower::{logical_id, Lowering, Suppression};
 use crate::naming::{self, Named};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub const LOG_BUCKET: &str = "LogBucket";
 
@@ -84,7 +85,7 @@ pub fn log_bucket(lowering: &mut Lowering<'_>) {
             },
         }),
     ];
-    if lowering.views.apis().next().is_some() {
+    if !lowering.apis.is_empty() {
         // Network load balancers deliver access logs through the log
         // delivery service.
         statements.push(json!({
@@ -167,7 +168,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Bucket<'_>) {
             "Action": "s3:PutObject",
             "Effect": "Deny",
             "Principal": { "AWS": "*" },
-            "Resource": objects,
+            "Resource": &objects,
             "Condition": {
                 "StringNotEquals": { "s3:x-amz-server-side-encryption": "aws:kms" },
                 "Null": { "s3:x-amz-server-side-encryption": "false" },

@@ -10,10 +10,11 @@ use super::Access;
 use crate::check::model::Component;
 use crate::check::view::Cache;
 use crate::check::view::{Alarms, Service};
+use crate::lower::json::json;
 use crate::lower::template::{get_att, reference, sub, Resource};
 use crate::lower::{logical_id, Lowering};
 use crate::naming::Named;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub fn security_group_id(component: &Component) -> String {
     logical_id(&component.name, "SecurityGroup")

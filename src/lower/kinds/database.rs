@@ -9,10 +9,10 @@ use super::Access;
 use crate::check::model::Component;
 use crate::check::view::Database;
 use crate::check::view::{Alarms, Service};
+use crate::lower::json::json;
 use crate::lower::template::{availability_zone, get_att, reference, sub, Resource};
 use crate::lower::{logical_id, Lowering, Suppression};
 use crate::naming::Named;
-use serde_json::json;
 use serde_json::Value;
 
 /// A database's security group, for the services that connect to it.
@@ -267,7 +267,7 @@ pub fn serve(
     wiring.env(env_name(name, "PORT"), json!(port.to_string()));
     let database_name = lowering.string_or_parameter(db.database_name, "name of the database created in the cluster");
     wiring.env(env_name(name, "DATABASE"), database_name);
-    wiring.env(env_name(name, "USER"), json!(client.name));
+    wiring.env(env_name(name, "USER"), json!(&client.name));
     if db.iam_auth {
         wiring.task_statements.push(json!({
             "Sid": format!("Connect{}", logical_id(name, "")),

@@ -5,10 +5,10 @@
 //! credentials: CloudWatch Logs and CloudWatch alarms.
 
 use crate::check::view::Key;
+use crate::lower::json::json;
 use crate::lower::template::{reference, sub, Resource};
 use crate::lower::Lowering;
 use crate::naming::Named;
-use serde_json::json;
 
 pub const KEY_ID: &str = "PipelineKey";
 

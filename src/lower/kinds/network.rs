@@ -5,9 +5,10 @@
 
 use crate::check::model::Component;
 use crate::check::view::{Egress, Network};
+use crate::lower::json::json;
 use crate::lower::template::{availability_zone, get_att, reference, sub, Fn, Resource};
 use crate::lower::Lowering;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub const VPC: &str = "Vpc";
 pub const ENDPOINT_SECURITY_GROUP: &str = "EndpointSecurityGroup";
@@ -15,7 +16,7 @@ pub const ENDPOINT_SECURITY_GROUP: &str = "EndpointSecurityGroup";
 /// The number of availability zones the network spans.
 /// Every program has a network (an implicit kind), so none means no zones.
 pub fn zones(lowering: &Lowering<'_>) -> u32 {
-    lowering.views.network().map_or(0, |n| n.azs)
+    lowering.network.map_or(0, |n| n.azs)
 }
 
 pub fn private_subnets(lowering: &Lowering<'_>) -> Vec<Value> {
@@ -56,7 +57,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Network<'_>) {
                     "AWS::EC2::Subnet",
                     json!({
                         "VpcId": reference(VPC),
-                        "AvailabilityZone": az,
+                        "AvailabilityZone": &az,
                         "CidrBlock": subnet_cidr(index),
                         "MapPublicIpOnLaunch": view.public,
                     }),

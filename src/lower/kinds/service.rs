@@ -8,10 +8,11 @@ use super::network;
 use super::{api, Access};
 use crate::check::model::Component;
 use crate::check::view::{Alarms, Metric, Platform, Secret, Service};
+use crate::lower::json::json;
 use crate::lower::template::{get_att, reference, sub, Resource};
 use crate::lower::{logical_id, Lowering};
 use crate::naming::Named;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub const CLUSTER: &str = "EcsCluster";
 
@@ -197,7 +198,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Service<'_>) {
         crate::check::view::Text::Param(_) => sub(format!("https://localhost:{port}{health}")),
     };
     let mut container = json!({
-        "Name": service.name,
+        "Name": &service.name,
         "Image": image,
         "Essential": true,
         "User": format!("{}:{}", view.user, view.user),
@@ -233,7 +234,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Service<'_>) {
             "Options": {
                 "awslogs-group": reference(&log_group),
                 "awslogs-region": reference("AWS::Region"),
-                "awslogs-stream-prefix": service.name,
+                "awslogs-stream-prefix": &service.name,
             },
         });
     }
@@ -264,7 +265,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Service<'_>) {
     lowering.record_waivers(&task, service);
 
     let (min, max, metric, target) = (view.tasks.min, view.tasks.max, view.tasks.metric, view.tasks.target);
-    let routes = api::routes_to(lowering.views, service);
+    let routes = api::routes_to(lowering, service);
     let mut properties = json!({
         "ServiceName": lowering.named(&service_name(&lowering.base(&service.name))),
         "Cluster": reference(CLUSTER),
@@ -292,7 +293,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Service<'_>) {
         properties["HealthCheckGracePeriodSeconds"] = json!(120);
         properties["LoadBalancers"] = json!(routes
             .iter()
-            .map(|api| json!({ "ContainerName": service.name, "ContainerPort": port, "TargetGroupArn": reference(&api::target_group_id(api.component, service)) }))
+            .map(|api| json!({ "ContainerName": &service.name, "ContainerPort": port, "TargetGroupArn": reference(&api::target_group_id(api.component, service)) }))
             .collect::<Vec<_>>());
         resource_depends = routes.iter().map(|api| api::listener_id(api.component, service)).collect();
     }
@@ -300,23 +301,21 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Service<'_>) {
     // parallel what it does not see referenced. Everything a task needs to
     // pull its image, read its secrets, mount its file systems and reach its
     // endpoints must exist first, or the circuit breaker rolls the service back.
-    let security_group_ingress = format!("From{security_group}");
-    let mounted: Vec<String> = view
-        .mounts
-        .iter()
-        .map(|mount| format!("{}MountTarget", super::storage::file_system_id(mount.storage)))
-        .collect();
-    for (resource_id, resource) in &lowering.template.resources {
-        let needed = *resource_id == id("ExecutionPolicy")
-            || *resource_id == id("TaskPolicy")
-            || resource.kind == "AWS::EC2::VPCEndpoint"
-            || (resource.kind == "AWS::EC2::SecurityGroupIngress" && resource_id.ends_with(&security_group_ingress))
-            || (resource.kind == "AWS::EFS::MountTarget"
-                && mounted.iter().any(|m| resource_id.starts_with(m.as_str())));
-        if needed {
-            resource_depends.push(resource_id.clone());
-        }
+    // In the template's order, as a scan of every resource would find
+    // them, but looked up in the lowering's indexes (`Waits`).
+    let resources = &lowering.template.resources;
+    let waits = &lowering.waits;
+    let mut needed: Vec<usize> =
+        [id("ExecutionPolicy"), id("TaskPolicy")].iter().filter_map(|id| resources.get_index_of(id)).collect();
+    needed.extend(&waits.endpoints);
+    needed.extend(waits.ingress.get(&format!("From{security_group}")).into_iter().flatten());
+    for mount in &view.mounts {
+        let prefix = format!("{}MountTarget", super::storage::file_system_id(mount.storage));
+        needed.extend(waits.mount_targets.get(&prefix).into_iter().flatten());
     }
+    needed.sort_unstable();
+    needed.dedup();
+    resource_depends.extend(needed.into_iter().filter_map(|at| resources.get_index(at)).map(|(id, _)| id.clone()));
     let service_id = service_id(service);
     let mut resource = Resource::new("AWS::ECS::Service", properties);
     for dependency in resource_depends {
@@ -369,8 +368,9 @@ fn wire_data(lowering: &mut Lowering<'_>, view: &Service<'_>, wiring: &mut Wirin
     // A route that hands out presigned upload URLs to a bucket lets its
     // service write the bucket (the URLs are signed with the task role, so
     // clients' uploads carry its permissions) and read what arrives there.
-    let uploads: Vec<&Component> = views
-        .apis()
+    let uploads: Vec<&Component> = lowering
+        .apis
+        .iter()
         .flat_map(|api| &api.routes)
         .filter(|route| route.target.name == view.component.name)
         .filter_map(|route| route.upload)
@@ -425,7 +425,7 @@ fn execution_policy(lowering: &mut Lowering<'_>, service: &Component, role: &str
             "Sid": "ReadInjectedSecrets",
             "Action": "secretsmanager:GetSecretValue",
             "Effect": "Allow",
-            "Resource": wiring.secret_arns,
+            "Resource": &wiring.secret_arns,
         }));
         // Secrets under the AWS managed key need no KMS permission; those
         // under a customer-managed key name it, and may be decrypted with it
@@ -435,7 +435,7 @@ fn execution_policy(lowering: &mut Lowering<'_>, service: &Component, role: &str
                 "Sid": "DecryptInjectedSecrets",
                 "Action": "kms:Decrypt",
                 "Effect": "Allow",
-                "Resource": wiring.secret_keys,
+                "Resource": &wiring.secret_keys,
                 "Condition": { "StringEquals": { "kms:ViaService": sub("secretsmanager.${AWS::Region}.amazonaws.com") } },
             }));
         }

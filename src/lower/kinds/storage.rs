@@ -9,10 +9,10 @@ use super::Access;
 use crate::check::model::Component;
 use crate::check::view::Service;
 use crate::check::view::{Storage, Throughput};
+use crate::lower::json::json;
 use crate::lower::template::{get_att, reference, Resource};
 use crate::lower::{logical_id, Lowering, Suppression};
 use crate::InternalError;
-use serde_json::json;
 use serde_json::Value;
 
 pub fn security_group_id(component: &Component) -> String {
@@ -72,7 +72,7 @@ pub fn resources(lowering: &mut Lowering<'_>, storage: &Storage<'_>) -> Result<(
     // vault under its key. EFS automatic backups would copy the same PHI
     // into AWS's default vault, outside the stack and its key, where it
     // outlives the stack: they serve only when no plan covers the storage.
-    let covered_by_plan = lowering.views.backup().is_some_and(|b| b.plan);
+    let covered_by_plan = lowering.backup.is_some_and(|b| b.plan);
     let automatic_backups = storage.backup && !covered_by_plan;
     let resource = Resource::new(
         "AWS::EFS::FileSystem",
@@ -203,14 +203,14 @@ pub fn serve(
     let file_system = file_system_id(component);
     let access_point = access_point_id(component);
     wiring.volumes.push(json!({
-        "Name": component.name,
+        "Name": &component.name,
         "EFSVolumeConfiguration": {
             "FilesystemId": reference(&file_system),
             "TransitEncryption": "ENABLED",
             "AuthorizationConfig": { "AccessPointId": reference(&access_point), "IAM": "ENABLED" },
         },
     }));
-    wiring.mount_points.push(json!({ "SourceVolume": component.name, "ContainerPath": path, "ReadOnly": false }));
+    wiring.mount_points.push(json!({ "SourceVolume": &component.name, "ContainerPath": path, "ReadOnly": false }));
     wiring.env(env_name(&component.name, "PATH"), json!(path));
     wiring.task_statements.push(json!({
         "Sid": format!("Mount{}", logical_id(&component.name, "")),

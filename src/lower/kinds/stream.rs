@@ -6,11 +6,11 @@ use super::Access;
 use crate::check::model::Component;
 use crate::check::view::Alarms;
 use crate::check::view::{Stream, StreamMode};
+use crate::lower::json::json;
 use crate::lower::template::Resource;
 use crate::lower::template::{get_att, reference};
 use crate::lower::{logical_id, Lowering};
 use crate::naming::Named;
-use serde_json::json;
 use serde_json::Value;
 
 pub fn stream_id(component: &Component) -> String {
