@@ -77,8 +77,8 @@ pub fn oversized(program: &Program, oversized: &crate::lower::nest::Oversized) -
             "{who} a stack of {} resources, {} bytes, {} parameters and {} outputs; a nested stack holds at most {MAX_RESOURCES}, {}, {MAX_PARAMETERS} and {MAX_OUTPUTS}",
             thousands(oversized.resources),
             thousands(oversized.bytes),
-            oversized.parameters,
-            oversized.outputs,
+            thousands(oversized.parameters),
+            thousands(oversized.outputs),
             thousands(MAX_BODY)
         ),
         Label::new(head.unwrap_or(program.name.span), "its resources must share one stack"),
