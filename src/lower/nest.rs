@@ -486,17 +486,18 @@ fn split_level(
             }
         }
         let mut pass: IndexMap<String, Value> = IndexMap::new();
+        // One rewriter for the stack's resources and outputs alike.
+        let mut rewriter = Rewriter {
+            home: Some(s),
+            stack_of: &stack_of,
+            stack_names: &stack_names,
+            names,
+            params: &params,
+            uses: &mut uses,
+        };
         for unit in &units[first..=last] {
             for id in &unit.ids {
                 let Some(mut resource) = resources.swap_remove(id) else { continue };
-                let mut rewriter = Rewriter {
-                    home: Some(s),
-                    stack_of: &stack_of,
-                    stack_names: &stack_names,
-                    names,
-                    params: &params,
-                    uses: &mut uses,
-                };
                 rewriter.resource(&mut resource);
                 for target in std::mem::take(&mut resource.depends_on) {
                     match stack_of.get(target.as_str()) {
@@ -510,14 +511,6 @@ fn split_level(
             }
             for (name, output) in &unit.outputs {
                 let mut output = output.clone();
-                let mut rewriter = Rewriter {
-                    home: Some(s),
-                    stack_of: &stack_of,
-                    stack_names: &stack_names,
-                    names,
-                    params: &params,
-                    uses: &mut uses,
-                };
                 rewriter.value(&mut output.value);
                 if let Some(export) = &mut output.export {
                     rewriter.value(&mut export.name);
