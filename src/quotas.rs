@@ -188,7 +188,7 @@ pub fn each_resource(program: &Program, template: &Template) -> Vec<Diagnostic> 
             ),
             Label::new(tags.unwrap_or(at), "these tags go on every taggable resource"),
             format!(
-                "medc adds {} tags of its own; write at most {} in `tags`",
+                "medc adds up to {} tags of its own; write at most {} in `tags`",
                 BUILT_IN_TAGS,
                 MAX_TAGS - BUILT_IN_TAGS
             ),
@@ -255,8 +255,10 @@ pub fn nested_size(program: &Program, stack: Stack<'_>, compact: usize) -> Optio
         })
 }
 
-/// The tags medc puts on every taggable resource (`Lowering::tags`).
-const BUILT_IN_TAGS: usize = 6;
+/// The most tags medc puts on one resource: six on every taggable resource
+/// (`Lowering::tags`), and on each data store the backup plan covers the
+/// plan's own (`backup::PLAN_TAG`).
+const BUILT_IN_TAGS: usize = 7;
 
 fn stack_wide(code: &'static Code, message: String, at: Span, help: String) -> Diagnostic {
     Diagnostic::new(code, message, Label::new(at, "this pipeline is one stack"), help)

@@ -629,12 +629,68 @@ fn the_domain_takes_an_ownership_certificate_and_an_alias_record_when_given() {
 #[test]
 fn scratch_storage_is_backed_up_once_in_the_pipeline_vault() {
     let t = template("examples/medimg.medimg");
+    let selection = t["Resources"]["BackupSelection"]["Properties"]["BackupSelection"]["Resources"].to_string();
+    assert!(selection.contains(":file-system/*"), "the plan selects file systems: {selection}");
     for (id, fs) in resources(&t, "AWS::EFS::FileSystem") {
         assert_eq!(fs["Properties"]["BackupPolicy"]["Status"], "DISABLED", "{id}: no copy in AWS's default vault");
-        let selection = t["Resources"]["BackupSelection"]["Properties"]["BackupSelection"]["Resources"].to_string();
-        assert!(selection.contains(&format!("file-system/${{{id}}}")), "{id} is in the plan");
+        assert!(fs["Properties"]["FileSystemTags"].to_string().contains("medc:backup-plan"), "{id} is in the plan");
         assert!(fs["Metadata"]["cdk_nag"]["rules_to_suppress"][0]["reason"].as_str().unwrap().contains("Backup plan"));
     }
+}
+
+/// The stores a backup plan covers, by the tag it selects them by.
+fn tagged_for_the_plan(t: &Value) -> Vec<String> {
+    let selection = &t["Resources"]["BackupSelection"]["Properties"]["BackupSelection"];
+    let condition = &selection["Conditions"]["StringEquals"][0];
+    assert_eq!(condition["ConditionKey"], "aws:ResourceTag/medc:backup-plan");
+    let mut tagged = Vec::new();
+    for (id, resource) in t["Resources"].as_object().unwrap() {
+        let properties = &resource["Properties"];
+        let tags = properties["Tags"].as_array().or(properties["FileSystemTags"].as_array());
+        let plan = tags.into_iter().flatten().filter(|tag| tag["Key"] == "medc:backup-plan").collect::<Vec<_>>();
+        match plan[..] {
+            [] => {}
+            [tag] => {
+                assert_eq!(
+                    tag["Value"], condition["ConditionValue"],
+                    "{id}: the plan's own name, with the environment"
+                );
+                tagged.push(id.clone());
+            }
+            _ => panic!("{id} carries the plan's tag twice"),
+        }
+    }
+    tagged
+}
+
+#[test]
+fn the_backup_plan_selects_its_stores_by_tag_and_only_them() {
+    let t = template("examples/medimg.medimg");
+    let selection = &t["Resources"]["BackupSelection"]["Properties"]["BackupSelection"];
+    // One entry per store type, however many stores: AWS Backup takes at
+    // most 30 wildcard ARNs in a selection, and explicit types keep a
+    // service's opt-in setting from dropping one.
+    let types = selection["Resources"].to_string();
+    for arn in [":cluster:*", ":file-system/*", "s3:::*"] {
+        assert!(types.contains(arn), "{arn} in {types}");
+    }
+    assert_eq!(selection["Resources"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        tagged_for_the_plan(&t),
+        ["LogBucket", "AuroraCluster", "ScratchFileSystem", "ResultsBucket", "IncomingBucket"]
+    );
+    // A bucket whose backup is waived is not selected.
+    let text = std::fs::read_to_string("examples/medimg.medimg").unwrap().replacen(
+        "bucket s3 results < versioning on >",
+        "bucket s3 results < versioning on  backup off  waive MEDC-1011 \"synthetic results, rebuilt from incoming\" >",
+        1,
+    );
+    let compiled = match medc::compile(&SourceFile::new("waived.medimg", text)) {
+        Ok(compiled) => compiled,
+        Err(failed) => panic!("does not compile: {failed:?}"),
+    };
+    let t: Value = serde_json::from_str(&compiled.json).unwrap();
+    assert_eq!(tagged_for_the_plan(&t), ["LogBucket", "AuroraCluster", "ScratchFileSystem", "IncomingBucket"]);
 }
 
 #[test]

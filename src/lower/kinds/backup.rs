@@ -1,5 +1,6 @@
 //! AWS Backup: a vault encrypted with the key, a daily plan, and a selection
-//! covering every Aurora cluster, EFS file system and bucket. Buckets are
+//! covering every Aurora cluster, EFS file system and backed-up bucket, by a
+//! tag on each of them ([`PLAN_TAG`]). Buckets are
 //! backed up in the region rather than replicated out of it (the standard
 //! library's decision, `medc explain MEDC-1011`), which the replication rules
 //! of the external checkers are told on each bucket.
@@ -15,6 +16,26 @@ use serde_json::Value;
 
 /// Why a bucket the plan covers has no replication configuration.
 const BACKED_UP_NOT_REPLICATED: &str = "backed up, not replicated (standard library decision, `medc explain MEDC-1011`): AWS Backup keeps recovery points of every object version in the pipeline's KMS-encrypted vault in the pipeline's region, the retrievable exact copies 45 CFR 164.308(a)(7)(ii)(A) asks for; cross-region replication would carry PHI out of the jurisdiction's region (MEDC-1020, LGPD art. 33), and same-region replication would only repeat S3's own storage across the region's zones";
+
+/// The tag on every store the plan covers, valued with the plan's name
+/// (which holds the pipeline's and the environment's): the selection
+/// picks the stores by it, so that it stays the same size however many
+/// stores the pipeline has (AWS Backup takes at most 500 ARNs in one
+/// selection, and a nested stack would need a parameter for each). A store
+/// the plan does not cover (a bucket whose backup or versioning is waived)
+/// does not carry it, and neither does another environment's store. The
+/// colon keeps it apart from the pipeline's `tags`, whose names cannot
+/// hold one.
+pub const PLAN_TAG: &str = "medc:backup-plan";
+
+/// Tags a store with the plan that covers it, beside the pipeline's tags.
+fn tag(store: &mut Resource, plan: &Value) {
+    let property = if store.kind == "AWS::EFS::FileSystem" { "FileSystemTags" } else { "Tags" };
+    let tags = store.properties.entry(property).or_insert_with(|| Value::Array(Vec::new()));
+    if let Value::Array(tags) = tags {
+        tags.push(json!({ "Key": PLAN_TAG, "Value": plan.clone() }));
+    }
+}
 
 /// The vault's and the plan's names.
 fn vault_name(base: &str) -> Named {
@@ -47,21 +68,13 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Backup<'_>) {
         }
         return;
     }
-    let mut resources: Vec<Value> = Vec::new();
-    for db in views.databases() {
-        let cluster = database::cluster_id(db.component);
-        resources.push(sub(format!(
-            "arn:${{AWS::Partition}}:rds:${{AWS::Region}}:${{AWS::AccountId}}:cluster:${{{cluster}}}"
-        )));
-    }
-    for efs in views.storages() {
-        resources.push(sub(format!(
-            "arn:${{AWS::Partition}}:elasticfilesystem:${{AWS::Region}}:${{AWS::AccountId}}:file-system/${{{}}}",
-            storage::file_system_id(efs.component)
-        )));
+    let plan = lowering.named(&plan_name(&lowering.base(&backup.name)));
+    for id in stores.iter().chain(&buckets) {
+        if let Some(store) = lowering.template.resources.get_mut(id) {
+            tag(store, &plan);
+        }
     }
     for id in &buckets {
-        resources.push(sub(format!("arn:${{AWS::Partition}}:s3:::${{{id}}}")));
         lowering.suppress(
             id,
             Suppression {
@@ -72,6 +85,16 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Backup<'_>) {
             },
         );
     }
+    // Each type of store the pipeline has, named: a selection by tags alone
+    // would follow the account's opt-in settings, which can leave out S3.
+    let mut types = Vec::new();
+    if views.databases().next().is_some() {
+        types.push(sub("arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:*"));
+    }
+    if views.storages().next().is_some() {
+        types.push(sub("arn:${AWS::Partition}:elasticfilesystem:${AWS::Region}:${AWS::AccountId}:file-system/*"));
+    }
+    types.push(sub("arn:${AWS::Partition}:s3:::*"));
     let vault = if view.encrypted {
         json!({ "BackupVaultName": lowering.named(&vault_name(&lowering.base(&backup.name))), "EncryptionKeyArn": lowering.key_arn() })
     } else {
@@ -86,7 +109,7 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Backup<'_>) {
         Resource::new(
             "AWS::Backup::BackupPlan",
             json!({ "BackupPlan": {
-                "BackupPlanName": lowering.named(&plan_name(&lowering.base(&backup.name))),
+                "BackupPlanName": plan.clone(),
                 "BackupPlanRule": [{
                     "RuleName": "daily",
                     "TargetBackupVault": reference("BackupVault"),
@@ -121,7 +144,10 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Backup<'_>) {
                 "BackupSelection": {
                     "SelectionName": "data-stores",
                     "IamRoleArn": get_att("BackupRole", "Arn"),
-                    "Resources": resources,
+                    "Resources": types,
+                    "Conditions": { "StringEquals": [
+                        { "ConditionKey": format!("aws:ResourceTag/{PLAN_TAG}"), "ConditionValue": plan },
+                    ] },
                 },
             }),
         ),
