@@ -375,7 +375,13 @@ fn split_level(
         for (name, output) in std::mem::take(&mut outputs) {
             let mut uses = Uses::default();
             collect(&output.value, &ids, &params, &mut uses);
-            let read: IndexSet<usize> = uses.keys.iter().filter_map(|k| unit_of.get(&k.0).copied()).collect();
+            let mut read: IndexSet<usize> = uses.keys.iter().filter_map(|k| unit_of.get(&k.0).copied()).collect();
+            if read.is_empty() {
+                // An output of constants and parameters (an existing
+                // secret's ARN) goes with the component its name is
+                // prefixed with (`Db5DatabaseSecretArn`).
+                read.extend(prefixed_by(&name, &prefixes).map(|u| renumber[u]));
+            }
             match read.first() {
                 Some(&u) if read.len() == 1 => {
                     units[u].bytes += name.len() + serde_json::to_string(&output).map(|t| t.len()).unwrap_or(0);
@@ -662,10 +668,20 @@ fn watched_unit(
     })
 }
 
+/// The unit of the component whose logical-id prefix (`Db5`) begins a
+/// name, followed by the rest of the name (`DatabaseSecretArn`): the
+/// longest such prefix.
+fn prefixed_by(name: &str, prefixes: &HashMap<String, usize>) -> Option<usize> {
+    (1..name.len())
+        .rev()
+        .filter(|&end| name.is_char_boundary(end) && name[end..].starts_with(|c: char| c.is_ascii_uppercase()))
+        .find_map(|end| prefixes.get(&name[..end]).copied())
+}
+
 /// The units grouped and ordered so that a group comes after every group
 /// its resources read or depend on: the strongly connected components of
 /// the unit graph (Tarjan's algorithm, without recursion), which it emits
-/// with what a component reads before it, in lowering order otherwise.
+/// with what a component reads just before it, in lowering order otherwise.
 fn dependency_order(
     count: usize,
     resources: &IndexMap<String, Resource>,
@@ -691,7 +707,18 @@ fn dependency_order(
     let mut stack: Vec<usize> = Vec::new();
     let mut next_index = 0;
     let mut groups = Vec::new();
-    for root in 0..count {
+    // The walk starts from the units nothing reads (a service, say), so
+    // that each is emitted right after what it reads (its tier's database,
+    // buckets and queues): packed in that order, a stack holds whole tiers,
+    // and little but the pipeline's shared resources crosses between stacks.
+    let mut read = vec![false; count];
+    for targets in &reads {
+        for &t in targets {
+            read[t] = true;
+        }
+    }
+    let roots = (0..count).filter(|&u| !read[u]).chain((0..count).filter(|&u| read[u]));
+    for root in roots {
         if index[root] != UNSEEN {
             continue;
         }
@@ -1453,5 +1480,68 @@ mod tests {
     fn sub_variables_skip_literals() {
         let found: Vec<&str> = variables("${A}-${!B}-${C.Arn}-$D-${").into_iter().map(|(_, v)| v).collect();
         assert_eq!(found, ["A", "C.Arn"]);
+    }
+
+    /// `tiers` tiers, each a store and a service reading it, lowered as
+    /// medc lowers them: every store, then every service; a shared key
+    /// every store reads; an output of constants for each store.
+    fn tiers(tiers: usize) -> Template {
+        let mut t = Template { format_version: "2010-09-09", description: "p".into(), ..Template::default() };
+        t.resources.insert("Key".into(), resource("AWS::KMS::Key", "key", json!({})));
+        for i in 0..tiers {
+            let store = format!("Store{i}Bucket");
+            t.resources.insert(
+                store.clone(),
+                resource("AWS::S3::Bucket", &format!("store{i}"), json!({ "K": { "Ref": "Key" } })),
+            );
+            t.outputs.insert(
+                format!("Store{i}SecretArn"),
+                Output { description: "a constant".into(), value: json!(format!("arn:secret:{i}")), export: None },
+            );
+        }
+        for i in 0..tiers {
+            let reads = json!({ "B": { "Fn::GetAtt": [format!("Store{i}Bucket"), "Arn"] } });
+            t.resources.insert(format!("Service{i}Role"), resource("AWS::IAM::Role", &format!("service{i}"), reads));
+        }
+        t
+    }
+
+    #[test]
+    fn a_service_is_packed_beside_the_stores_it_reads() {
+        let nested = split(tiers(40), &limits(10), &carried()).unwrap();
+        sound(&nested, &limits(10));
+        // A stack may end between a store and its service, no more: before,
+        // every store came before every service, and nearly every service
+        // read its store from another stack.
+        let apart = nested
+            .children
+            .iter()
+            .flat_map(|(_, child)| {
+                child.resources.keys().filter(|id| id.starts_with("Service")).map(move |id| (child, id))
+            })
+            .filter(|(child, id)| {
+                !child.resources.contains_key(&id.replace("Service", "Store").replace("Role", "Bucket"))
+            })
+            .count();
+        assert!(apart < nested.children.len(), "{apart} services apart from their store");
+    }
+
+    #[test]
+    fn outputs_of_constants_go_with_the_component_they_are_named_after() {
+        // More outputs than the parent holds (180 with the margin).
+        let nested = split(tiers(200), &limits(500), &carried()).unwrap();
+        sound(&nested, &limits(500));
+        assert!(nested.parent.outputs.is_empty(), "{:?}", nested.parent.outputs.keys());
+        for (_, child) in &nested.children {
+            for output in child.outputs.keys().filter(|o| o.ends_with("SecretArn")) {
+                let store = output.replace("SecretArn", "Bucket");
+                assert!(child.resources.contains_key(&store), "{output} without {store}");
+            }
+        }
+        assert_eq!(
+            prefixed_by("Store12SecretArn", &HashMap::from([("Store1".into(), 1), ("Store12".into(), 12)])),
+            Some(12)
+        );
+        assert_eq!(prefixed_by("Store1SecretArn", &HashMap::from([("Store12".into(), 12)])), None);
     }
 }
