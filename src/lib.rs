@@ -67,8 +67,60 @@ pub fn analyze(file: &SourceFile) -> Analysis {
 /// Parses, checks, lowers and emits one file, and holds the template to
 /// CloudFormation's quotas (`quotas`): the template, or why not. A
 /// pipeline with `stacks nested` is split into a parent and children
-/// (`lower::nest`), and each of them is held to the quotas instead.
+/// (`lower::nest`), and each of them is held to the quotas instead; the
+/// whole pipeline's template is kept beside them ([`Keep::Whole`]).
 pub fn compile(file: &SourceFile) -> Result<Compiled, Failed> {
+    compile_keeping(file, Keep::Whole)
+}
+
+/// What compiling a nested pipeline keeps besides its stacks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// The whole pipeline's template and JSON too, for the tools that
+    /// describe the pipeline (`show`, `report`, `params`): the split then
+    /// works on a copy.
+    Whole,
+    /// The parent and the children alone, which `medc build` writes: the
+    /// template is split where it is, never copied or emitted whole (at
+    /// 10 MB of source, each copy is gigabytes).
+    Stacks,
+}
+
+/// [`compile`], keeping of a nested pipeline what `keep` says.
+pub fn compile_keeping(file: &SourceFile, keep: Keep) -> Result<Compiled, Failed> {
+    let Lowered { pipeline, program, lowered, mut diagnostics } = lowered(file)?;
+    let (template, json, compact_len, nested) = match lowered.stacks {
+        lower::view::Stacks::Single => {
+            let (json, compact_len) = single_stack(&program, &lowered.template, &mut diagnostics);
+            (lowered.template, json, compact_len, None)
+        }
+        lower::view::Stacks::Nested => {
+            let stacks = nested_stacks(&program, lowered.template, &lowered.nesting, keep, &mut diagnostics);
+            match stacks {
+                Ok(stacks) => stacks,
+                Err(error) => return Err(Failed::Internal { error, diagnostics }),
+            }
+        }
+    };
+    diagnostics::sort(&mut diagnostics);
+    if diagnostics::has_errors(&diagnostics) {
+        return Err(Failed::Rejected { diagnostics });
+    }
+    Ok(Compiled { pipeline, json, compact_len, template, nested, program, diagnostics })
+}
+
+/// A program lowered, with its diagnostics so far.
+struct Lowered {
+    pipeline: String,
+    program: check::Program,
+    lowered: lower::Lowered,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Analyzes and lowers a file: refused when it has errors, when a
+/// single-stack pipeline is over the resource quota before its last
+/// component, or when two resources would have one logical id.
+fn lowered(file: &SourceFile) -> Result<Lowered, Failed> {
     let mut analysis = analyze(file);
     let lowered = match (&analysis.internal, analysis.valid()) {
         (Some(error), _) => Err(error.clone()),
@@ -87,77 +139,83 @@ pub fn compile(file: &SourceFile) -> Result<Compiled, Failed> {
         });
     };
     let mut diagnostics = analysis.diagnostics;
-    let template = lowered.template;
     if let Some(stopped) = lowered.stopped {
         // Over the quota before the last component: the rest is not lowered.
-        diagnostics.push(quotas::stopped(&program, &template, stopped));
+        diagnostics.push(quotas::stopped(&program, &lowered.template, stopped));
         diagnostics::sort(&mut diagnostics);
         return Err(Failed::Rejected { diagnostics });
     }
     // A logical id added twice is refused, never overwritten.
-    match naming::collisions(&program, &template) {
+    match naming::collisions(&program, &lowered.template) {
         Ok(collisions) => diagnostics.extend(collisions),
         Err(error) => return Err(Failed::Internal { error, diagnostics }),
     }
-    let mut nested = None;
-    let (json, compact_len) = match lowered.stacks {
-        lower::view::Stacks::Single => {
-            // CloudFormation's quotas are judged on the template itself;
-            // one over its counts is refused before it is emitted.
-            diagnostics.extend(quotas::counts(&program, &template));
-            if diagnostics::has_errors(&diagnostics) {
-                (String::new(), 0)
-            } else {
-                let emitted = template.emit();
-                diagnostics.extend(quotas::size(&program, emitted.json.len(), emitted.compact_len));
-                (emitted.json, emitted.compact_len)
-            }
+    Ok(Lowered { pipeline, program, lowered, diagnostics })
+}
+
+/// A single-stack pipeline's JSON and compact size, unless a quota refuses
+/// it: CloudFormation's quotas are judged on the template itself, and one
+/// over its counts is refused before it is emitted.
+fn single_stack(
+    program: &check::Program,
+    template: &lower::template::Template,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (String, usize) {
+    diagnostics.extend(quotas::counts(program, template));
+    if diagnostics::has_errors(diagnostics) {
+        return (String::new(), 0);
+    }
+    let emitted = template.emit();
+    diagnostics.extend(quotas::size(program, emitted.json.len(), emitted.compact_len));
+    (emitted.json, emitted.compact_len)
+}
+
+/// A nested pipeline split into stacks, each held to the quotas: the whole
+/// template with its JSON and compact size when `keep` asks for them (else
+/// an empty template and no JSON), and the split unless a quota refuses it.
+fn nested_stacks(
+    program: &check::Program,
+    template: lower::template::Template,
+    carried: &lower::nest::Carried,
+    keep: Keep,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(lower::template::Template, String, usize, Option<lower::nest::Nested>), InternalError> {
+    diagnostics.extend(quotas::each_resource(program, &template));
+    if diagnostics::has_errors(diagnostics) {
+        return Ok((template, String::new(), 0, None));
+    }
+    let (whole, split) = match keep {
+        Keep::Whole => {
+            let split = lower::nest::split(lower::nest::copy(&template), &lower::nest::Limits::CLOUDFORMATION, carried);
+            (template, split)
         }
-        lower::view::Stacks::Nested => {
-            diagnostics.extend(quotas::each_resource(&program, &template));
-            if diagnostics::has_errors(&diagnostics) {
-                (String::new(), 0)
-            } else {
-                match lower::nest::split(
-                    lower::nest::copy(&template),
-                    &lower::nest::Limits::CLOUDFORMATION,
-                    &lowered.nesting,
-                ) {
-                    Ok(split) => {
-                        // Every reference of every stack resolves in it, or medc is wrong.
-                        if let Some(wrong) = lower::nest::dangling(&split).first() {
-                            let error = InternalError(format!("a nested stack does not hold together: {wrong}"));
-                            return Err(Failed::Internal { error, diagnostics });
-                        }
-                        diagnostics.extend(quotas::stack_counts(&program, &split.parent, quotas::Stack::Parent));
-                        diagnostics.extend(quotas::nested_size(
-                            &program,
-                            quotas::Stack::Parent,
-                            lower::nest::compact_len(&split.parent),
-                        ));
-                        for (name, child) in &split.children {
-                            diagnostics.extend(quotas::stack_counts(&program, child, quotas::Stack::Child(name)));
-                            diagnostics.extend(quotas::nested_size(
-                                &program,
-                                quotas::Stack::Child(name),
-                                lower::nest::compact_len(child),
-                            ));
-                        }
-                        nested = Some(split);
-                    }
-                    Err(oversized) => diagnostics.push(quotas::oversized(&program, &oversized)),
-                }
-                // The whole pipeline's template, for the tools that describe it.
-                let emitted = template.emit();
-                (emitted.json, emitted.compact_len)
-            }
+        Keep::Stacks => {
+            let split = lower::nest::split(template, &lower::nest::Limits::CLOUDFORMATION, carried);
+            (lower::template::Template::default(), split)
         }
     };
-    diagnostics::sort(&mut diagnostics);
-    if diagnostics::has_errors(&diagnostics) {
-        return Err(Failed::Rejected { diagnostics });
-    }
-    Ok(Compiled { pipeline, json, compact_len, template, nested, program, diagnostics })
+    let nested = match split {
+        Ok(split) => {
+            // Every reference of every stack resolves in it, or medc is wrong.
+            if let Some(wrong) = lower::nest::dangling(&split).first() {
+                return Err(InternalError(format!("a nested stack does not hold together: {wrong}")));
+            }
+            diagnostics.extend(quotas::nested(program, &split));
+            Some(split)
+        }
+        Err(oversized) => {
+            diagnostics.push(quotas::oversized(program, &oversized));
+            None
+        }
+    };
+    let (json, compact_len) = match keep {
+        Keep::Whole => {
+            let emitted = whole.emit();
+            (emitted.json, emitted.compact_len)
+        }
+        Keep::Stacks => (String::new(), 0),
+    };
+    Ok((whole, json, compact_len, nested))
 }
 
 /// What analyzing a file found. Its parts are read-only, so that a
@@ -222,9 +280,12 @@ impl<'a> ValidProgram<'a> {
 pub struct Compiled {
     /// The pipeline's name, as written.
     pub pipeline: String,
+    /// The whole pipeline's template; empty for a nested pipeline compiled
+    /// with [`Keep::Stacks`], whose resources are in `nested`.
     pub template: lower::template::Template,
     /// The JSON of the whole template: what `medc build` writes for a
-    /// single-stack pipeline.
+    /// single-stack pipeline; empty for a nested one compiled with
+    /// [`Keep::Stacks`].
     pub json: String,
     /// Bytes of the template without indentation or final newline, as
     /// CloudFormation's body quotas count them, measured while emitting.

@@ -385,15 +385,16 @@ struct Produced {
     /// Where the text goes when not where the command was told (a nested
     /// pipeline's parent, in the directory given).
     destination: Option<PathBuf>,
-    /// Files written before the text: a nested pipeline's children.
-    children: Vec<(PathBuf, String)>,
+    /// A nested pipeline's stacks, written in place of the text: the base
+    /// path of its files (`DIR/NAME`), and whether compact.
+    nested: Option<(PathBuf, bool)>,
     /// What `medc: wrote` says when not the destination alone.
     wrote: Option<String>,
 }
 
 impl Produced {
     fn text(text: String) -> Self {
-        Produced { text, advice: None, destination: None, children: Vec::new(), wrote: None }
+        Produced { text, advice: None, destination: None, nested: None, wrote: None }
     }
 }
 
@@ -429,6 +430,7 @@ fn write_from(
     path: &Path,
     destination: &Path,
     options: &ReportOptions,
+    keep: medc::Keep,
     produce: impl FnOnce(&SourceFile, &medc::Compiled) -> Result<Produced, Refusal>,
 ) -> ExitCode {
     let (name, bytes) = match read(path) {
@@ -442,7 +444,7 @@ fn write_from(
     let (file, compiled) = match source::decode(&name, bytes) {
         Err((file, diagnostic)) => (file, Err(medc::Failed::Rejected { diagnostics: vec![diagnostic] })),
         Ok(file) => {
-            let compiled = medc::compile(&file);
+            let compiled = medc::compile_keeping(&file, keep);
             (file, compiled)
         }
     };
@@ -459,9 +461,11 @@ fn write_from(
                 if let Some(nested) = produced.destination {
                     said = nested;
                 }
-                let written = write_files(&produced.children)
-                    .and_then(|()| write_to(&said, &produced.text))
-                    .map_err(|message| Failure { file: display_name(&said), message });
+                let written = match (&produced.nested, &compiled.nested) {
+                    (Some((base, compact)), Some(nested)) => write_nested(nested, base, *compact),
+                    _ => write_to(&said, &produced.text)
+                        .map_err(|message| Failure { file: display_name(&said), message }),
+                };
                 let mut compiled = compiled;
                 let diagnostics = std::mem::take(&mut compiled.diagnostics);
                 // The process ends after this: freeing the template, node by
@@ -510,21 +514,20 @@ fn build(paths: &[PathBuf], output: Option<&Path>, compact: bool, options: &Repo
         None if path == Path::new("-") => PathBuf::from("-"),
         None => path.with_extension("template.json"),
     };
-    write_from(path, &destination, options, |_, compiled| {
+    write_from(path, &destination, options, medc::Keep::Stacks, |_, compiled| {
         if let Some(nested) = &compiled.nested {
             let directory = nested_directory(path, output).map_err(Refusal::Usage)?;
-            let (parent, children) = nested_files(nested, &directory.join(stem(path)), compact);
-            let mut produced = Produced::text(parent.1);
-            let folder = directory.join(stem(path));
+            let base = directory.join(stem(path));
+            let count = nested.children.len();
+            let mut produced = Produced::text(String::new());
             produced.wrote = Some(format!(
-                "{} and its {} nested stack{} in {}",
-                parent.0.display(),
-                children.len(),
-                if children.len() == 1 { "" } else { "s" },
-                folder.display()
+                "{} and its {count} nested stack{} in {}",
+                parent_path(&base).display(),
+                if count == 1 { "" } else { "s" },
+                base.display()
             ));
-            produced.destination = Some(parent.0);
-            produced.children = children;
+            produced.destination = Some(parent_path(&base));
+            produced.nested = Some((base, compact));
             return Ok(produced);
         }
         // `compile` emitted the indented form already; emit only what differs.
@@ -565,37 +568,56 @@ fn stem(program: &Path) -> std::ffi::OsString {
     }
 }
 
-/// A nested pipeline's files: the parent at `base.template.json`, and each
-/// child at `base/NAME.template.json`, which the parent's `TemplateURL`s
-/// name relative to it (as `aws cloudformation package` reads them).
-fn nested_files(
-    nested: &medc::lower::nest::Nested,
-    base: &Path,
-    compact: bool,
-) -> ((PathBuf, String), Vec<(PathBuf, String)>) {
-    let folder = base.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut parent_path = base.as_os_str().to_os_string();
-    parent_path.push(".template.json");
-    let parent = medc::deploy::render(&nested.parent_in(&folder), compact);
-    let children = nested
-        .children
-        .iter()
-        .map(|(name, template)| {
-            (base.join(medc::lower::nest::Nested::file_name(name)), medc::deploy::render(template, compact))
-        })
-        .collect();
-    ((PathBuf::from(parent_path), parent), children)
+/// Where a nested pipeline's parent goes: `base.template.json`.
+fn parent_path(base: &Path) -> PathBuf {
+    let mut path = base.as_os_str().to_os_string();
+    path.push(".template.json");
+    PathBuf::from(path)
 }
 
-/// Writes files (a nested pipeline's children), each atomically, making
-/// their directories.
-fn write_files(files: &[(PathBuf, String)]) -> Result<(), String> {
-    for (path, text) in files {
-        if let Some(directory) = path.parent() {
-            std::fs::create_dir_all(directory)
-                .map_err(|e| format!("cannot create `{}`: {}", directory.display(), io_reason(&e)))?;
+/// Writes a nested pipeline: each child at `base/NAME.template.json`, one
+/// at a time (rendered, written and dropped, so that a large pipeline never
+/// holds all its JSON at once), then the parent at `base.template.json`,
+/// whose `TemplateURL`s name the children relative to it (as `aws
+/// cloudformation package` reads them). Each file is written atomically.
+/// Only then are the children of an earlier build that this one no longer
+/// has removed (medc's own file names in that folder, nothing else), so
+/// that a failed build leaves the earlier set as it was, and a reader of
+/// the folder never trusts a stack the parent does not deploy.
+fn write_nested(nested: &medc::lower::nest::Nested, base: &Path, compact: bool) -> Result<(), Failure> {
+    let failure = |path: &Path| {
+        let file = display_name(path);
+        move |message| Failure { file, message }
+    };
+    std::fs::create_dir_all(base)
+        .map_err(|e| format!("cannot create `{}`: {}", base.display(), io_reason(&e)))
+        .map_err(failure(base))?;
+    let mut written = std::collections::HashSet::new();
+    for (name, template) in &nested.children {
+        let file = medc::lower::nest::Nested::file_name(name);
+        let path = base.join(&file);
+        write_atomically(&path, medc::deploy::render(template, compact).as_bytes()).map_err(failure(&path))?;
+        written.insert(std::ffi::OsString::from(file));
+    }
+    let folder = base.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let parent = parent_path(base);
+    write_to(&parent, &medc::deploy::render(&nested.parent_in(&folder), compact)).map_err(failure(&parent))?;
+    remove_stale_children(base, &written).map_err(failure(base))
+}
+
+/// Removes the child templates in `folder` that medc named and this build
+/// did not write.
+fn remove_stale_children(folder: &Path, written: &std::collections::HashSet<std::ffi::OsString>) -> Result<(), String> {
+    let listing =
+        std::fs::read_dir(folder).map_err(|e| format!("cannot read `{}`: {}", folder.display(), io_reason(&e)))?;
+    for entry in listing.flatten() {
+        let name = entry.file_name();
+        let ours = name.to_str().is_some_and(medc::lower::nest::Nested::is_child_file);
+        if ours && !written.contains(&name) && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let path = entry.path();
+            std::fs::remove_file(&path)
+                .map_err(|e| format!("cannot remove the stale `{}`: {}", path.display(), io_reason(&e)))?;
         }
-        write_atomically(path, text.as_bytes())?;
     }
     Ok(())
 }
@@ -641,11 +663,7 @@ fn build_several(paths: &[PathBuf], output: Option<&Path>, compact: bool, option
                 if let Some(nested) = &compiled.nested {
                     // `DIR/NAME.template.json`: the children go in `DIR/NAME/`.
                     let base = destination.with_extension("").with_extension("");
-                    let ((parent_path, parent), children) = nested_files(nested, &base, compact);
-                    return write_files(&children)
-                        .and_then(|()| write_to(&parent_path, &parent))
-                        .map(|()| None)
-                        .map_err(|message| Failure { file: display_name(&parent_path), message });
+                    return write_nested(nested, &base, compact).map(|()| None);
                 }
                 let text = if compact { medc::deploy::render(&compiled.template, true) } else { compiled.json.clone() };
                 let said = medc::deploy::size_advice(text.len(), compiled.compact_len)
@@ -692,7 +710,7 @@ fn compile_one(path: &Path) -> Result<(Outcome, Option<medc::Compiled>), Failure
         Err((file, diagnostic)) => return Ok((Outcome { file, diagnostics: vec![diagnostic] }, None)),
         Ok(file) => file,
     };
-    match medc::compile(&file) {
+    match medc::compile_keeping(&file, medc::Keep::Stacks) {
         Ok(compiled) => Ok((Outcome { file, diagnostics: compiled.diagnostics.clone() }, Some(compiled))),
         Err(medc::Failed::Rejected { diagnostics }) => Ok((Outcome { file, diagnostics }, None)),
         Err(medc::Failed::Internal { error, .. }) => Err(Failure { file: name, message: error.to_string() }),
@@ -700,7 +718,7 @@ fn compile_one(path: &Path) -> Result<(Outcome, Option<medc::Compiled>), Failure
 }
 
 fn params(path: &Path, format: ParamsFormat, output: Option<&Path>, options: &ReportOptions) -> ExitCode {
-    write_from(path, output.unwrap_or(Path::new("-")), options, |_, compiled| {
+    write_from(path, output.unwrap_or(Path::new("-")), options, medc::Keep::Whole, |_, compiled| {
         let text = match format {
             ParamsFormat::Json => medc::deploy::params::json(&compiled.template),
             ParamsFormat::Overrides => medc::deploy::params::overrides(&compiled.template, &compiled.pipeline),
@@ -710,7 +728,7 @@ fn params(path: &Path, format: ParamsFormat, output: Option<&Path>, options: &Re
 }
 
 fn show(path: &Path, format: ShowFormat, options: &ReportOptions) -> ExitCode {
-    write_from(path, Path::new("-"), options, |file, compiled| {
+    write_from(path, Path::new("-"), options, medc::Keep::Whole, |file, compiled| {
         let schema = medc::stdlib::schema().map_err(|e| medc::InternalError(e.to_string()))?;
         let plan = medc::show::Plan::build(file, &compiled.program, &compiled.template, schema);
         let text = match format {
@@ -722,7 +740,7 @@ fn show(path: &Path, format: ShowFormat, options: &ReportOptions) -> ExitCode {
 }
 
 fn evidence(path: &Path, output: Option<&Path>, format: EvidenceFormat, options: &ReportOptions) -> ExitCode {
-    write_from(path, output.unwrap_or(Path::new("-")), options, |file, compiled| {
+    write_from(path, output.unwrap_or(Path::new("-")), options, medc::Keep::Whole, |file, compiled| {
         let schema = medc::stdlib::schema().map_err(|e| medc::InternalError(e.to_string()))?;
         let report = medc::report::Report::build(file, compiled, schema);
         let text = match format {
@@ -738,7 +756,7 @@ fn evidence(path: &Path, output: Option<&Path>, format: EvidenceFormat, options:
 }
 
 fn graph(path: &Path, output: Option<&Path>, format: GraphFormat, options: &ReportOptions) -> ExitCode {
-    write_from(path, output.unwrap_or(Path::new("-")), options, |_, compiled| {
+    write_from(path, output.unwrap_or(Path::new("-")), options, medc::Keep::Stacks, |_, compiled| {
         let picture = medc::graph::picture(&compiled.program)?;
         let text = match format {
             GraphFormat::Dot => medc::graph::to_dot(&picture),

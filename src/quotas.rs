@@ -86,6 +86,18 @@ pub fn oversized(program: &Program, oversized: &crate::lower::nest::Oversized) -
     )
 }
 
+/// The quotas on each stack of a nested pipeline: the parent's and every
+/// child's counts and body size.
+pub fn nested(program: &Program, split: &crate::lower::nest::Nested) -> Vec<Diagnostic> {
+    let mut diagnostics = stack_counts(program, &split.parent, Stack::Parent);
+    diagnostics.extend(nested_size(program, Stack::Parent, crate::lower::nest::compact_len(&split.parent)));
+    for (name, child) in &split.children {
+        diagnostics.extend(stack_counts(program, child, Stack::Child(name)));
+        diagnostics.extend(nested_size(program, Stack::Child(name), crate::lower::nest::compact_len(child)));
+    }
+    diagnostics
+}
+
 /// Which stack a quota is judged on.
 #[derive(Clone, Copy, Debug)]
 pub enum Stack<'a> {

@@ -222,3 +222,78 @@ fn check_reports_the_same_diagnostics_with_or_without_nesting() {
     };
     assert_eq!(report(&nested), report(&single));
 }
+
+#[test]
+fn a_program_with_more_stores_than_a_stack_has_parameters_splits_under_every_quota() {
+    // The backup plan once listed every store, and so needed a parameter
+    // for each store in another stack: past about 180 stores no stack
+    // could hold it. It selects them by tag now.
+    let compiled = medc::compile_keeping(&SourceFile::new("site.medimg", nested_program(100_000)), medc::Keep::Stacks);
+    let compiled = compiled.unwrap_or_else(|failed| panic!("does not compile: {:?}", failed.diagnostics()));
+    let nested = compiled.nested.as_ref().expect("a nested pipeline");
+    let tagged = |template: &medc::lower::template::Template| {
+        let tags = |r: &medc::lower::template::Resource| {
+            let list = r.properties.get("Tags").or(r.properties.get("FileSystemTags"));
+            list.is_some_and(|l| l.to_string().contains("medc:backup-plan"))
+        };
+        template.resources.values().filter(|r| tags(r)).count()
+    };
+    let stores: usize = nested.children.iter().map(|(_, child)| tagged(child)).sum();
+    assert!(stores > 2 * quotas::MAX_PARAMETERS, "{stores} stores");
+    under_every_quota("the parent", &nested.parent);
+    for (name, child) in &nested.children {
+        under_every_quota(name, child);
+    }
+    assert_eq!(nest::dangling(nested), Vec::<String>::new());
+    // Built for its stacks alone, the whole template is not kept.
+    assert!(compiled.template.resources.is_empty() && compiled.json.is_empty());
+}
+
+/// The child files in a nested build's folder, by name.
+fn files_in(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn rebuilding_a_smaller_program_removes_the_stacks_it_no_longer_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let program = dir.path().join("site.medimg");
+    let out = dir.path().join("out");
+    let build = || medc().arg("build").arg(&program).arg("-o").arg(&out).output().unwrap();
+    std::fs::write(&program, nested_program(30_000)).unwrap();
+    assert!(build().status.success());
+    let before = files_in(&out.join("site"));
+    // Files that are not medc's, in the same folder, are left alone.
+    let foreign = ["notes.txt", "Stack01.template.json", "Stack001.template.json.bak", "MyStack001.template.json"];
+    for name in foreign {
+        std::fs::write(out.join("site").join(name), "kept").unwrap();
+    }
+
+    // A failed build (here the parent cannot be written) removes nothing.
+    std::fs::write(&program, nested_program(4_000)).unwrap();
+    std::fs::remove_file(out.join("site.template.json")).unwrap();
+    std::fs::create_dir(out.join("site.template.json")).unwrap();
+    let failed = build();
+    assert_eq!(failed.status.code(), Some(2), "{}", String::from_utf8_lossy(&failed.stderr));
+    for name in &before {
+        assert!(out.join("site").join(name).exists(), "{name} kept after a failed build");
+    }
+
+    std::fs::remove_dir(out.join("site.template.json")).unwrap();
+    let rebuilt = build();
+    assert!(rebuilt.status.success(), "{}", String::from_utf8_lossy(&rebuilt.stderr));
+    let parent = read_json(&out.join("site.template.json"));
+    let mut expected: Vec<String> = parent["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|stack| stack["Properties"]["TemplateURL"].as_str().unwrap().trim_start_matches("site/").to_string())
+        .collect();
+    assert!(expected.len() < before.len(), "{} stacks, {} before", expected.len(), before.len());
+    expected.extend(foreign.iter().map(|name| name.to_string()));
+    expected.sort();
+    assert_eq!(files_in(&out.join("site")), expected);
+}

@@ -103,6 +103,28 @@ impl Nested {
     pub fn file_name(child: &str) -> String {
         format!("{child}{FILE_SUFFIX}")
     }
+
+    /// Whether a file name is one [`Nested::file_name`] gives a child:
+    /// `Stack001.template.json`, `Group012.template.json`,
+    /// `Group3L001.template.json`, each maybe prefixed with `Nested` (see
+    /// `Names::stacks`).
+    pub fn is_child_file(name: &str) -> bool {
+        let Some(mut stem) = name.strip_suffix(FILE_SUFFIX) else { return false };
+        while let Some(rest) = stem.strip_prefix("Nested") {
+            stem = rest;
+        }
+        let digits = if let Some(rest) = stem.strip_prefix("Stack") {
+            rest
+        } else if let Some(rest) = stem.strip_prefix("Group") {
+            match rest.split_once('L') {
+                Some((level, rest)) if !level.is_empty() && level.bytes().all(|b| b.is_ascii_digit()) => rest,
+                _ => rest,
+            }
+        } else {
+            return false;
+        };
+        digits.len() >= 3 && digits.bytes().all(|b| b.is_ascii_digit())
+    }
 }
 
 /// A copy of a template (the split consumes one; the whole template is
@@ -1543,5 +1565,28 @@ mod tests {
             Some(12)
         );
         assert_eq!(prefixed_by("Store1SecretArn", &HashMap::from([("Store12".into(), 12)])), None);
+    }
+
+    #[test]
+    fn child_file_names_are_recognized_and_nothing_else() {
+        for name in [
+            "Stack001.template.json",
+            "Group012.template.json",
+            "Group3L001.template.json",
+            "NestedStack1234.template.json",
+        ] {
+            assert!(Nested::is_child_file(name), "{name}");
+        }
+        for name in [
+            "Stack01.template.json",
+            "Stack001.json",
+            "MyStack001.template.json",
+            "Stack001.template.json.bak",
+            "StackABC.template.json",
+            "GroupL001.template.json",
+            "notes.txt",
+        ] {
+            assert!(!Nested::is_child_file(name), "{name}");
+        }
     }
 }
