@@ -3,10 +3,12 @@
 //! quotas, for a pipeline (`stacks nested`) too large for one stack.
 //!
 //! The split follows component boundaries: one component's resources are
-//! never in two stacks. Components are packed greedily in lowering order,
-//! each stack kept under every quota ([`Limits`]) with a margin. The parent
-//! keeps the parameters, rules, template metadata and the pipeline's
-//! outputs; a reference from one stack to a resource in another becomes an
+//! never in two stacks. Components are packed greedily, each right after
+//! what it reads and in lowering order otherwise, each stack kept under
+//! every quota ([`Limits`]) with a margin. The parent keeps the
+//! parameters, rules, template metadata and the pipeline's outputs (the
+//! record of a component's waivers goes with the component, and an output
+//! with its component when the parent cannot hold them all); a reference from one stack to a resource in another becomes an
 //! output of the producer and a parameter of the consumer, wired in the
 //! parent. When the parent itself would be over a quota (more children
 //! than a stack holds), its `Stack` resources are split the same way, a
@@ -489,6 +491,10 @@ fn split_level(
         }
     }
 
+    // A component's waivers go with it: the parent would otherwise hold a
+    // record of every waiver of the pipeline, megabytes for a large one.
+    let mut waivers = if by_owner { waivers_by_stack(&mut template, &stack_of, ranges.len()) } else { Vec::new() };
+
     // The children: their resources rewritten, the parameters they read.
     let mut children: Vec<Template> = Vec::with_capacity(ranges.len());
     let mut wiring: Vec<IndexMap<String, Value>> = Vec::with_capacity(ranges.len());
@@ -580,6 +586,9 @@ fn split_level(
             pass.insert(name.clone(), get_att(&stack_names[producer], &format!("{OUTPUTS}{name}")));
             exported[producer].insert(key.clone());
             reads[s].insert(producer);
+        }
+        if let Some(record) = waivers.get_mut(s).and_then(Option::take) {
+            child.metadata.insert(MEDC.into(), record);
         }
         children.push(child);
         wiring.push(pass);
@@ -688,6 +697,45 @@ fn watched_unit(
     named.or_else(|| {
         (1..id.len()).rev().filter(|&end| id.is_char_boundary(end)).find_map(|end| prefixes.get(&id[..end]).copied())
     })
+}
+
+/// The key of medc's own template metadata (`Lowering`'s record of the
+/// waivers: pipeline, compliance, and each waiver with its `Scope`).
+const MEDC: &str = "medc";
+
+/// Takes out of `template`'s metadata the waivers of the components each
+/// stack holds: for each stack, its own record (the pipeline and
+/// compliance, and those waivers), or None when it holds no waived
+/// component. The pipeline's waivers, and those of components without
+/// resources, stay in the template.
+fn waivers_by_stack(template: &mut Template, stack_of: &HashMap<String, usize>, stacks: usize) -> Vec<Option<Value>> {
+    let mut records = vec![None; stacks];
+    let Some(Value::Object(record)) = template.metadata.get_mut(MEDC) else { return records };
+    let Some(Value::Array(all)) = record.get_mut("Waivers") else { return records };
+    let mut stack_of_owner: HashMap<&str, usize> = HashMap::new();
+    for (id, resource) in &template.resources {
+        if let (Some(owner), Some(&s)) = (&resource.owner, stack_of.get(id)) {
+            stack_of_owner.entry(owner.as_str()).or_insert(s);
+        }
+    }
+    let mut of_stack: Vec<Vec<Value>> = vec![Vec::new(); stacks];
+    let mut kept = Vec::new();
+    for waiver in std::mem::take(all) {
+        match waiver.get("Scope").and_then(Value::as_str).and_then(|scope| stack_of_owner.get(scope)) {
+            Some(&s) => of_stack[s].push(waiver),
+            None => kept.push(waiver),
+        }
+    }
+    *all = kept;
+    for (s, waivers) in of_stack.into_iter().enumerate() {
+        if !waivers.is_empty() {
+            let mut own: Map<String, Value> =
+                record.iter().filter(|(key, _)| *key != "Waivers").map(|(k, v)| (k.clone(), v.clone())).collect();
+            own.insert("Waivers".into(), Value::Array(waivers));
+            records[s] = Some(Value::Object(own));
+        }
+    }
+    records
 }
 
 /// The unit of the component whose logical-id prefix (`Db5`) begins a
@@ -1588,5 +1636,28 @@ mod tests {
         ] {
             assert!(!Nested::is_child_file(name), "{name}");
         }
+    }
+
+    #[test]
+    fn a_component_waiver_record_goes_with_the_component() {
+        let mut t = three_components();
+        let waiver = |scope: &str| json!({ "Rule": "MEDC-1001", "Scope": scope, "Reason": "r" });
+        t.metadata.insert(
+            MEDC.into(),
+            json!({ "Pipeline": "p", "Compliance": "hipaa", "Waivers": [waiver("a"), waiver("pipeline"), waiver("c"), waiver("a")] }),
+        );
+        let nested = split(t, &limits(4), &carried()).unwrap();
+        sound(&nested, &limits(4));
+        assert_eq!(
+            nested.parent.metadata[MEDC],
+            json!({ "Pipeline": "p", "Compliance": "hipaa", "Waivers": [waiver("pipeline")] })
+        );
+        let record = |stack: &str| child(&nested, stack).metadata.get(MEDC).cloned();
+        assert_eq!(
+            record("Stack001"),
+            Some(json!({ "Pipeline": "p", "Compliance": "hipaa", "Waivers": [waiver("a"), waiver("a")] }))
+        );
+        assert_eq!(record("Stack002"), None, "b has no waiver");
+        assert_eq!(record("Stack003").unwrap()["Waivers"], json!([waiver("c")]));
     }
 }
