@@ -1185,7 +1185,9 @@ pub fn dangling(nested: &Nested) -> Vec<String> {
         let mut missing_params = Vec::new();
         for resource in template.resources.values() {
             collect_resource(resource, &ids, &params, &mut uses);
-            missing_params.extend(unknown_names(&Value::Object(resource.properties.clone()), &ids, &params));
+            for value in resource.properties.values() {
+                missing_params.extend(unknown_names(value, &ids, &params));
+            }
             for target in &resource.depends_on {
                 if !ids.contains(target) {
                     found.push(format!("{name}: `DependsOn` names `{target}`, not in the template"));
