@@ -572,7 +572,8 @@ fn split_level(
                 continue;
             }
             let name = names.of(key);
-            let list = key.1.as_deref().is_some_and(|a| is_list(resource_kind(&children, &resources, key), a));
+            let list =
+                key.1.as_deref().is_some_and(|a| is_list(resource_kind(&children, producer, &resources, key), a));
             child.parameters.insert(
                 name.clone(),
                 Parameter {
@@ -855,8 +856,10 @@ fn closure(
 }
 
 /// The type of the resource a key names, wherever it now is.
-fn resource_kind(children: &[Template], rest: &IndexMap<String, Resource>, key: &Key) -> &'static str {
-    children.iter().find_map(|c| c.resources.get(&key.0)).or_else(|| rest.get(&key.0)).map_or("", |r| r.kind)
+fn resource_kind(children: &[Template], producer: usize, rest: &IndexMap<String, Resource>, key: &Key) -> &'static str {
+    // The producer's stack when made already (one lookup, not a search of
+    // every stack: that made splitting quadratic), else the resources left.
+    children.get(producer).and_then(|c| c.resources.get(&key.0)).or_else(|| rest.get(&key.0)).map_or("", |r| r.kind)
 }
 
 fn describe(key: &Key, producer: &str) -> String {
