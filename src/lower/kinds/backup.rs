@@ -121,6 +121,9 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Backup<'_>) {
             } }),
         ),
     );
+    // The managed policies let the role select by tag: `tag:GetResources`,
+    // `rds:ListTagsForResource` and `elasticfilesystem:DescribeTags` in the
+    // first, `s3:GetBucketTagging` in the second.
     lowering.add(
         "BackupRole",
         Resource::new(
