@@ -388,13 +388,17 @@ struct Produced {
     /// A nested pipeline's stacks, written in place of the text: the base
     /// path of its files (`DIR/NAME`), and whether compact.
     nested: Option<(PathBuf, bool)>,
+    /// A single-stack template's folder of children (`DIR/NAME` for
+    /// `DIR/NAME.template.json`), where an earlier nested build of the
+    /// program left stacks that the template written no longer deploys.
+    former_children: Option<PathBuf>,
     /// What `medc: wrote` says when not the destination alone.
     wrote: Option<String>,
 }
 
 impl Produced {
     fn text(text: String) -> Self {
-        Produced { text, advice: None, destination: None, nested: None, wrote: None }
+        Produced { text, advice: None, destination: None, nested: None, former_children: None, wrote: None }
     }
 }
 
@@ -464,6 +468,7 @@ fn write_from(
                 let written = match (&produced.nested, &compiled.nested) {
                     (Some((base, compact)), Some(nested)) => write_nested(nested, base, *compact),
                     _ => write_to(&said, &produced.text)
+                        .and_then(|()| produced.former_children.as_deref().map_or(Ok(()), remove_former_children))
                         .map_err(|message| Failure { file: display_name(&said), message }),
                 };
                 let mut compiled = compiled;
@@ -533,8 +538,26 @@ fn build(paths: &[PathBuf], output: Option<&Path>, compact: bool, options: &Repo
         // `compile` emitted the indented form already; emit only what differs.
         let text = if compact { medc::deploy::render(&compiled.template, true) } else { compiled.json.clone() };
         let advice = medc::deploy::size_advice(text.len(), compiled.compact_len);
-        Ok(Produced { advice, ..Produced::text(text) })
+        Ok(Produced { advice, former_children: children_folder(&destination), ..Produced::text(text) })
     })
+}
+
+/// The folder a nested build of the program writing `template`
+/// (`DIR/NAME.template.json`) puts its children in: `DIR/NAME`.
+fn children_folder(template: &Path) -> Option<PathBuf> {
+    let name = template.file_name()?.to_str()?;
+    let stem = name.strip_suffix(".template.json").filter(|stem| !stem.is_empty())?;
+    Some(template.with_file_name(stem))
+}
+
+/// Removes every child template medc wrote in `folder`, if it exists: a
+/// program built as one stack where it was once nested.
+fn remove_former_children(folder: &Path) -> Result<(), String> {
+    if folder.is_dir() {
+        remove_stale_children(folder, &std::collections::HashSet::new())
+    } else {
+        Ok(())
+    }
 }
 
 /// The directory a nested pipeline's templates go to: `-o DIRECTORY`, an
@@ -669,6 +692,7 @@ fn build_several(paths: &[PathBuf], output: Option<&Path>, compact: bool, option
                 let said = medc::deploy::size_advice(text.len(), compiled.compact_len)
                     .map(|a| format!("{}: {a}", destination.display()));
                 write_to(destination, &text)
+                    .and_then(|()| children_folder(destination).as_deref().map_or(Ok(()), remove_former_children))
                     .map(|()| said)
                     .map_err(|message| Failure { file: display_name(destination), message })
             })

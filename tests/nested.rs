@@ -297,3 +297,20 @@ fn rebuilding_a_smaller_program_removes_the_stacks_it_no_longer_has() {
     expected.sort();
     assert_eq!(files_in(&out.join("site")), expected);
 }
+
+#[test]
+fn building_a_formerly_nested_program_as_one_stack_removes_its_children() {
+    let dir = tempfile::tempdir().unwrap();
+    let program = dir.path().join("site.medimg");
+    let out = dir.path().join("out");
+    std::fs::write(&program, nested_program(8_000)).unwrap();
+    medc().arg("build").arg(&program).arg("-o").arg(&out).assert().success();
+    assert!(!files_in(&out.join("site")).is_empty());
+    std::fs::write(out.join("site").join("notes.txt"), "kept").unwrap();
+    // The same program as one stack, written where the parent was.
+    std::fs::write(&program, generate::program("site", 4_000)).unwrap();
+    let output = medc().arg("build").arg(&program).arg("-o").arg(out.join("site.template.json")).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(read_json(&out.join("site.template.json"))["Resources"]["Vpc"].is_object());
+    assert_eq!(files_in(&out.join("site")), ["notes.txt"]);
+}
