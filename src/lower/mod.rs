@@ -19,6 +19,7 @@ use crate::{InternalError, ValidProgram};
 use kinds::Phase;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::Arc;
 pub use suppress::Suppression;
 use template::{get_att, reference, sub, Parameter, Policy, Resource, Template};
 use view::{Lifecycle, Secret, Stacks, Text, Views};
@@ -68,7 +69,7 @@ pub fn lower_within(valid: ValidProgram<'_>, budget: usize) -> Result<Lowered, I
     let mut lowered = 0;
     let nesting = nest::Carried {
         pipeline: program.name.name.clone(),
-        tags: lowering.tag_list.clone(),
+        tags: Value::clone(&lowering.tag_list),
         policy: lowering.stateful_policy(false),
     };
     for phase in Phase::ALL {
@@ -109,8 +110,8 @@ pub struct Lowering<'p> {
     pub template: Template,
     /// The tags of every taggable resource, as a `Tags` list and as the map
     /// some resource types take, computed once.
-    tag_list: Value,
-    tag_map: Value,
+    tag_list: Arc<Value>,
+    tag_map: Arc<Value>,
     /// The component whose resources are being added, recorded in each
     /// (`medc show`, the evidence report); none for pipeline-wide ones.
     owner: Option<String>,
@@ -152,8 +153,8 @@ impl<'p> Lowering<'p> {
             program,
             views,
             template: Template { format_version: "2010-09-09", description, ..Template::default() },
-            tag_list: Value::Null,
-            tag_map: Value::Null,
+            tag_list: Arc::new(Value::Null),
+            tag_map: Arc::new(Value::Null),
             owner: None,
             owners: HashMap::new(),
             waits: Waits::default(),
@@ -165,8 +166,9 @@ impl<'p> Lowering<'p> {
             lowering.parameter(owner, "who answers for the pipeline (the `owner` tag)");
         }
         let tags = lowering.tags();
-        lowering.tag_map = Value::Object(tags.iter().cloned().collect());
-        lowering.tag_list = Value::Array(tags.into_iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect());
+        lowering.tag_map = Arc::new(Value::Object(tags.iter().cloned().collect()));
+        lowering.tag_list =
+            Arc::new(Value::Array(tags.into_iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect()));
         lowering
     }
 
@@ -297,10 +299,14 @@ impl<'p> Lowering<'p> {
         resource.owner.clone_from(&self.owner);
         if let Some((property, shape)) = tag_property(resource.kind) {
             let value = match shape {
-                TagShape::List => self.tag_list.clone(),
-                TagShape::Map => self.tag_map.clone(),
+                TagShape::List => &self.tag_list,
+                TagShape::Map => &self.tag_map,
             };
-            resource.properties.insert(property.into(), value);
+            match resource.properties.get_mut(property) {
+                // Where the kind set the property, its place is kept.
+                Some(set) => *set = Value::clone(value),
+                None => resource.tags = Some(template::Tags { property, value: Arc::clone(value) }),
+            }
         }
         if let Some(first) = self.template.resources.get(logical_id) {
             let collision = template::Collision {

@@ -509,7 +509,7 @@ fn access_log_format() -> String {
 /// bootstrap, and to delete the bootstrap while the pipeline uses it.
 fn import_account_logging_role(lowering: &mut Lowering<'_>, stage: &str) {
     let Some(resource) = lowering.template.resources.get_mut(stage) else { return };
-    if let Some(Value::Array(tags)) = resource.properties.get_mut("Tags") {
+    if let Some(Value::Array(tags)) = resource.tag_value_mut() {
         tags.push(
             json!({ "Key": "medc:api-logging-role", "Value": { "Fn::ImportValue": bootstrap::LOGGING_ROLE_EXPORT } }),
         );
