@@ -429,7 +429,7 @@ fn write_from(
     path: &Path,
     destination: &Path,
     options: &ReportOptions,
-    produce: impl FnOnce(&SourceFile, &medc::Compiled) -> Result<Produced, Refusal>,
+    produce: impl FnOnce(&SourceFile, &mut medc::Compiled) -> Result<Produced, Refusal>,
 ) -> ExitCode {
     let (name, bytes) = match read(path) {
         Ok(read) => read,
@@ -452,7 +452,7 @@ fn write_from(
     // None: nothing written, the program failed; Some: what writing gave.
     let (diagnostics, written) = match compiled {
         Ok(compiled) if options.fails(&compiled.diagnostics) => (compiled.diagnostics, None),
-        Ok(compiled) => match produce(&file, &compiled) {
+        Ok(mut compiled) => match produce(&file, &mut compiled) {
             Ok(produced) => {
                 advice = produced.advice;
                 wrote = produced.wrote;
@@ -462,7 +462,6 @@ fn write_from(
                 let written = write_files(&produced.children)
                     .and_then(|()| write_to(&said, &produced.text))
                     .map_err(|message| Failure { file: display_name(&said), message });
-                let mut compiled = compiled;
                 let diagnostics = std::mem::take(&mut compiled.diagnostics);
                 // The process ends after this: freeing the template, node by
                 // node, cost 12 % of a build. The operating system takes it back.
@@ -527,8 +526,10 @@ fn build(paths: &[PathBuf], output: Option<&Path>, compact: bool, options: &Repo
             produced.children = children;
             return Ok(produced);
         }
-        // `compile` emitted the indented form already; emit only what differs.
-        let text = if compact { medc::deploy::render(&compiled.template, true) } else { compiled.json.clone() };
+        // `compile` emitted the indented form already; emit only what
+        // differs, and take it rather than copy 200 KB.
+        let text =
+            if compact { medc::deploy::render(&compiled.template, true) } else { std::mem::take(&mut compiled.json) };
         let advice = medc::deploy::size_advice(text.len(), compiled.compact_len);
         Ok(Produced { advice, ..Produced::text(text) })
     })
