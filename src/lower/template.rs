@@ -502,12 +502,16 @@ const ESCAPED: [bool; 256] = {
     table
 };
 
+/// Spaces for indentation deeper than a line of `Writer::newline` holds.
+const SPACES: &str = "                                                                ";
+
 /// Whether any byte of `text` is one JSON escapes, eight bytes at a time.
 /// In a word, `x - 0x20..` with `!x` sets a lane's high bit where some byte
 /// is below 0x20 (the classic zero-byte test, exact for whether any byte
 /// is), and the same test on `x ^ '"'..` and `x ^ '\\'..` finds a quote or
 /// a backslash. A string of 8 bytes or more ends with a word that overlaps
 /// the one before; a shorter one is read from the table.
+#[inline(always)]
 fn needs_escape(text: &[u8]) -> bool {
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
     const HIGH: u64 = ONES * 0x80;
@@ -548,30 +552,42 @@ impl Writer {
         Writer { out: String::with_capacity(capacity), pretty, depth: 0, first: true, whitespace: 0 }
     }
 
+    // The small steps below are inlined into the loops over values: as
+    // calls, saving and restoring registers cost as much as their work.
+    #[inline(always)]
     fn newline(&mut self) {
         if self.pretty {
             /// A newline and the indentation of 31 levels, written as one
             /// slice; deeper levels add runs of spaces.
             const LINE: &str = "\n                                                              ";
-            let mut indent = 2 * self.depth;
+            let indent = 2 * self.depth;
             self.whitespace += 1 + indent;
-            let first = indent.min(LINE.len() - 1);
-            self.out.push_str(&LINE[..1 + first]);
-            indent -= first;
-            while indent > 0 {
-                let run = indent.min(LINE.len() - 1);
-                self.out.push_str(&LINE[1..1 + run]);
-                indent -= run;
+            match LINE.get(..1 + indent) {
+                Some(line) => self.out.push_str(line),
+                None => self.deep_newline(indent),
             }
         }
     }
 
+    #[cold]
+    #[inline(never)]
+    fn deep_newline(&mut self, mut indent: usize) {
+        self.out.push('\n');
+        while indent > 0 {
+            let run = indent.min(SPACES.len());
+            self.out.push_str(&SPACES[..run]);
+            indent -= run;
+        }
+    }
+
+    #[inline(always)]
     fn begin_object(&mut self) {
         self.out.push('{');
         self.depth += 1;
         self.first = true;
     }
 
+    #[inline(always)]
     fn end_object(&mut self) {
         self.depth -= 1;
         if !self.first {
@@ -581,12 +597,14 @@ impl Writer {
         self.first = false;
     }
 
+    #[inline(always)]
     fn begin_array(&mut self) {
         self.out.push('[');
         self.depth += 1;
         self.first = true;
     }
 
+    #[inline(always)]
     fn end_array(&mut self) {
         self.depth -= 1;
         if !self.first {
@@ -597,6 +615,7 @@ impl Writer {
     }
 
     /// Before an array's element: the comma and the line it goes on.
+    #[inline(always)]
     fn element(&mut self) {
         if !self.first {
             self.out.push(',');
@@ -606,6 +625,7 @@ impl Writer {
     }
 
     /// An object's key, with what comes before it and the colon after it.
+    #[inline(always)]
     fn key(&mut self, key: &str) {
         self.element();
         self.string(key);
@@ -619,15 +639,24 @@ impl Writer {
 
     /// A quoted string, escaped as serde_json escapes it: quotes,
     /// backslashes and control characters, nothing else.
+    #[inline(always)]
     fn string(&mut self, text: &str) {
-        self.out.push('"');
         // Most strings need no escape: find out a word at a time, and copy
         // them whole.
-        if !needs_escape(text.as_bytes()) {
+        if needs_escape(text.as_bytes()) {
+            self.escaped(text);
+        } else {
+            self.out.reserve(text.len() + 2);
+            self.out.push('"');
             self.out.push_str(text);
             self.out.push('"');
-            return;
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn escaped(&mut self, text: &str) {
+        self.out.push('"');
         let mut run = 0;
         for (i, byte) in text.bytes().enumerate() {
             let escape = match byte {
