@@ -495,7 +495,8 @@ pub const UNTAGGABLE: &[&str] = &[
 /// component's, a route's path) and a suffix; every character that is not a
 /// letter or digit starts a new capitalized word.
 pub fn logical_id(name: &str, suffix: &str) -> String {
-    let mut id = String::new();
+    // Sized once: uppercasing an ASCII letter keeps its length.
+    let mut id = String::with_capacity(name.len() + suffix.len());
     for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
         let mut chars = part.chars();
         if let Some(first) = chars.next() {

@@ -6,7 +6,7 @@
 use serde::ser::{SerializeMap, SerializeStruct, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// CloudFormation's intrinsic functions, as medc uses them.
 #[derive(Clone, Debug, Serialize)]
@@ -34,25 +34,51 @@ impl From<Fn> for Value {
     /// going through `serde_json::to_value` costs several times more.
     fn from(function: Fn) -> Value {
         let (name, argument) = match function {
-            Fn::Ref(name) => ("Ref", Value::String(name)),
+            Fn::Ref(name) => (REF, Value::String(name)),
             Fn::GetAtt([resource, attribute]) => {
-                ("Fn::GetAtt", Value::Array(vec![Value::String(resource), Value::String(attribute)]))
+                (GET_ATT, Value::Array(vec![Value::String(resource), Value::String(attribute)]))
             }
-            Fn::Sub(text) => ("Fn::Sub", Value::String(text)),
-            Fn::Join(separator, items) => {
-                ("Fn::Join", Value::Array(vec![Value::String(separator), Value::Array(items)]))
-            }
-            Fn::Select(index, list) => ("Fn::Select", Value::Array(vec![Value::from(index), *list])),
-            Fn::GetAZs(region) => ("Fn::GetAZs", Value::String(region)),
-            Fn::Equals([left, right]) => ("Fn::Equals", Value::Array(vec![left, right])),
-            Fn::Cidr(block, count, bits) => {
-                ("Fn::Cidr", Value::Array(vec![block, Value::from(count), Value::from(bits)]))
-            }
+            Fn::Sub(text) => (SUB, Value::String(text)),
+            Fn::Join(separator, items) => (JOIN, Value::Array(vec![Value::String(separator), Value::Array(items)])),
+            Fn::Select(index, list) => (SELECT, Value::Array(vec![Value::from(index), *list])),
+            Fn::GetAZs(region) => (GET_AZS, Value::String(region)),
+            Fn::Equals([left, right]) => (EQUALS, Value::Array(vec![left, right])),
+            Fn::Cidr(block, count, bits) => (CIDR, Value::Array(vec![block, Value::from(count), Value::from(bits)])),
         };
-        let mut object = Map::with_capacity(1);
-        object.insert(name.to_string(), argument);
-        Value::Object(object)
+        one_key(name, argument)
     }
+}
+
+/// The functions' names, by their place in [`one_key`]'s prototypes.
+const FUNCTIONS: [&str; 9] =
+    ["Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select", "Fn::GetAZs", "Fn::Equals", "Fn::Cidr", "Fn::If"];
+const REF: usize = 0;
+const GET_ATT: usize = 1;
+const SUB: usize = 2;
+const JOIN: usize = 3;
+const SELECT: usize = 4;
+const GET_AZS: usize = 5;
+const EQUALS: usize = 6;
+const CIDR: usize = 7;
+const IF: usize = 8;
+
+/// `{NAME: argument}` for the function `FUNCTIONS[function]`, cloned from a
+/// prototype rather than built: a clone copies the key's hash, where an
+/// insert hashes the key again (SipHash: most of the cost of a one-key
+/// map, and the lowering makes hundreds of them).
+fn one_key(function: usize, argument: Value) -> Value {
+    static PROTOTYPES: OnceLock<Vec<Map<String, Value>>> = OnceLock::new();
+    let prototypes = PROTOTYPES.get_or_init(|| {
+        FUNCTIONS.iter().map(|name| std::iter::once((name.to_string(), Value::Null)).collect()).collect()
+    });
+    let mut object = match prototypes.get(function) {
+        Some(prototype) => prototype.clone(),
+        None => Map::new(),
+    };
+    if let Some(slot) = object.values_mut().next() {
+        *slot = argument;
+    }
+    Value::Object(object)
 }
 
 /// `{"Ref": name}`
@@ -72,7 +98,7 @@ pub fn sub(text: impl Into<String>) -> Value {
 
 /// `{"Fn::If": [condition, then, else]}`
 pub fn if_then(condition: &str, then: Value, otherwise: Value) -> Value {
-    super::json::json!({ "Fn::If": [condition, then, otherwise] })
+    one_key(IF, Value::Array(vec![Value::String(condition.to_string()), then, otherwise]))
 }
 
 /// `{"Ref": "AWS::NoValue"}`: the property is left out.
@@ -200,7 +226,10 @@ impl Resource {
     pub fn tag_value(&self) -> Option<&Value> {
         match &self.tags {
             Some(tags) => Some(&tags.value),
-            None => TAG_PROPERTIES.iter().find_map(|property| self.properties.get(*property)),
+            // A scan of the few properties: cheaper than hashing five names.
+            None => {
+                self.properties.iter().find(|(key, _)| TAG_PROPERTIES.contains(&key.as_str())).map(|(_, value)| value)
+            }
         }
     }
 
@@ -841,8 +870,12 @@ mod tests {
         ];
         for function in functions {
             let derived = serde_json::to_value(&function).unwrap();
+            // Equality looks each key up: the cloned hashes must hold.
             assert_eq!(Value::from(function), derived);
         }
+        let chosen = if_then("HasX", reference("A"), no_value());
+        assert_eq!(chosen, json!({ "Fn::If": ["HasX", { "Ref": "A" }, { "Ref": "AWS::NoValue" }] }));
+        assert_eq!(chosen.get("Fn::If").and_then(|v| v.get(0)), Some(&json!("HasX")));
     }
 
     #[test]
