@@ -103,6 +103,14 @@ pub fn lower_within(valid: ValidProgram<'_>, budget: usize) -> Result<Lowered, I
     Ok(Lowered { template: lowering.template, stopped: None, stacks: views.pipeline.stacks, nesting })
 }
 
+/// About how many resources a program lowers to (the reference example
+/// makes 7 or 8 a component), so that the map of resources, whose entries
+/// are large, is not copied as it grows. Capped: a program far over the
+/// resource quota is refused after its first few hundred.
+fn resources_hint(views: &Views<'_>) -> usize {
+    (16 + 8 * views.components.len()).min(1024)
+}
+
 pub struct Lowering<'p> {
     pub program: &'p Program,
     /// The program read into typed views: what every module lowers from.
@@ -152,7 +160,12 @@ impl<'p> Lowering<'p> {
         let mut lowering = Lowering {
             program,
             views,
-            template: Template { format_version: "2010-09-09", description, ..Template::default() },
+            template: Template {
+                format_version: "2010-09-09",
+                description,
+                resources: indexmap::IndexMap::with_capacity(resources_hint(views)),
+                ..Template::default()
+            },
             tag_list: Arc::new(Value::Null),
             tag_map: Arc::new(Value::Null),
             owner: None,
