@@ -370,7 +370,7 @@ impl Template {
 
     /// The indented JSON and its compact size, in one pass.
     pub fn emit(&self) -> Emitted {
-        let mut writer = Writer::new(true, self.capacity_hint());
+        let mut writer = Writer::<true>::new(self.capacity_hint());
         self.write(&mut writer);
         writer.out.push('\n');
         let compact_len = writer.out.len() - 1 - writer.whitespace;
@@ -379,7 +379,7 @@ impl Template {
 
     /// One line without spaces (half the bytes), with a final newline.
     pub fn to_compact_json(&self) -> String {
-        let mut writer = Writer::new(false, self.capacity_hint() / 2);
+        let mut writer = Writer::<false>::new(self.capacity_hint() / 2);
         self.write(&mut writer);
         writer.out.push('\n');
         writer.out
@@ -393,7 +393,7 @@ impl Template {
 
     /// The fields in the order and shape of the derived `Serialize`, which
     /// stays the reference: the tests compare both byte for byte.
-    fn write(&self, w: &mut Writer) {
+    fn write<const PRETTY: bool>(&self, w: &mut Writer<PRETTY>) {
         w.begin_object();
         w.key("AWSTemplateFormatVersion");
         w.string(self.format_version);
@@ -449,7 +449,7 @@ impl Template {
 }
 
 impl Parameter {
-    fn write(&self, w: &mut Writer) {
+    fn write<const PRETTY: bool>(&self, w: &mut Writer<PRETTY>) {
         w.begin_object();
         w.key("Type");
         w.string(self.kind);
@@ -470,7 +470,7 @@ impl Parameter {
 }
 
 impl Resource {
-    fn write(&self, w: &mut Writer) {
+    fn write<const PRETTY: bool>(&self, w: &mut Writer<PRETTY>) {
         w.begin_object();
         w.key("Type");
         w.string(self.kind);
@@ -531,7 +531,10 @@ const ESCAPED: [bool; 256] = {
     table
 };
 
-/// Spaces for indentation deeper than a line of `Writer::newline` holds.
+/// A comma, a newline and the indentation of 31 levels: `Writer::newline`
+/// writes a slice of it.
+const LINE: &str = ",\n                                                              ";
+/// Spaces for indentation deeper than [`LINE`] holds.
 const SPACES: &str = "                                                                ";
 
 /// Whether any byte of `text` is one JSON escapes, eight bytes at a time.
@@ -566,9 +569,11 @@ fn needs_escape(text: &[u8]) -> bool {
 /// written level by level, and strings copied whole when nothing in them
 /// needs escaping. It counts the whitespace indentation adds, so that the
 /// compact size is known without writing the template again.
-struct Writer {
+///
+/// `PRETTY` is a parameter of the type, so that each form is compiled
+/// without the other's branches.
+struct Writer<const PRETTY: bool> {
     out: String,
-    pretty: bool,
     depth: usize,
     /// Whether the innermost open object or array has no member yet.
     first: bool,
@@ -576,25 +581,33 @@ struct Writer {
     whitespace: usize,
 }
 
-impl Writer {
-    fn new(pretty: bool, capacity: usize) -> Self {
-        Writer { out: String::with_capacity(capacity), pretty, depth: 0, first: true, whitespace: 0 }
+impl<const PRETTY: bool> Writer<PRETTY> {
+    fn new(capacity: usize) -> Self {
+        Writer { out: String::with_capacity(capacity), depth: 0, first: true, whitespace: 0 }
     }
 
     // The small steps below are inlined into the loops over values: as
     // calls, saving and restoring registers cost as much as their work.
+
+    /// The line break and indentation before a member or a closing
+    /// bracket, after a comma when `comma`: one slice of [`LINE`] when the
+    /// indentation fits in it.
     #[inline(always)]
-    fn newline(&mut self) {
-        if self.pretty {
-            /// A newline and the indentation of 31 levels, written as one
-            /// slice; deeper levels add runs of spaces.
-            const LINE: &str = "\n                                                              ";
+    fn newline(&mut self, comma: bool) {
+        if PRETTY {
             let indent = 2 * self.depth;
             self.whitespace += 1 + indent;
-            match LINE.get(..1 + indent) {
+            match LINE.get(usize::from(!comma)..2 + indent) {
                 Some(line) => self.out.push_str(line),
-                None => self.deep_newline(indent),
+                None => {
+                    if comma {
+                        self.out.push(',');
+                    }
+                    self.deep_newline(indent);
+                }
             }
+        } else if comma {
+            self.out.push(',');
         }
     }
 
@@ -620,7 +633,7 @@ impl Writer {
     fn end_object(&mut self) {
         self.depth -= 1;
         if !self.first {
-            self.newline();
+            self.newline(false);
         }
         self.out.push('}');
         self.first = false;
@@ -637,7 +650,7 @@ impl Writer {
     fn end_array(&mut self) {
         self.depth -= 1;
         if !self.first {
-            self.newline();
+            self.newline(false);
         }
         self.out.push(']');
         self.first = false;
@@ -646,11 +659,9 @@ impl Writer {
     /// Before an array's element: the comma and the line it goes on.
     #[inline(always)]
     fn element(&mut self) {
-        if !self.first {
-            self.out.push(',');
-        }
+        let comma = !self.first;
         self.first = false;
-        self.newline();
+        self.newline(comma);
     }
 
     /// An object's key, with what comes before it and the colon after it.
@@ -658,7 +669,7 @@ impl Writer {
     fn key(&mut self, key: &str) {
         self.element();
         self.string(key);
-        if self.pretty {
+        if PRETTY {
             self.out.push_str(": ");
             self.whitespace += 1;
         } else {
