@@ -263,18 +263,28 @@ impl<'p> Lowering<'p> {
     /// A name the checker measured, with the suffix (and, for a bucket, the
     /// account id before it).
     pub fn named(&self, named: &naming::Named) -> Value {
-        if named.with_account {
-            sub(format!("{}-${{AWS::AccountId}}-${{{SUFFIX_PARAMETER}}}", named.stem))
-        } else {
-            sub(format!("{}-${{{SUFFIX_PARAMETER}}}", named.stem))
-        }
+        let account = if named.with_account { "-${AWS::AccountId}" } else { "" };
+        sub([named.stem.as_str(), account, "-${", SUFFIX_PARAMETER, "}"].concat())
     }
 
     /// The `Fn::Sub` pattern of a name, to build on (`alias/...`).
     pub fn name_pattern(&self, parts: &[&str]) -> String {
-        let mut all = vec![self.pipeline()];
-        all.extend_from_slice(parts);
-        format!("{}-${{{SUFFIX_PARAMETER}}}", naming::stem(&all))
+        // `naming::stem` of the pipeline and the parts, then the suffix,
+        // written into one string sized once (formatting it cost more than
+        // the rest of most resources' names).
+        let pipeline = self.pipeline();
+        let length = pipeline.len() + parts.iter().map(|part| part.len() + 1).sum::<usize>();
+        let mut pattern = String::with_capacity(length + SUFFIX_PARAMETER.len() + 4);
+        for (i, part) in std::iter::once(pipeline).chain(parts.iter().copied()).enumerate() {
+            if i > 0 {
+                pattern.push('-');
+            }
+            pattern.extend(part.chars().map(|c| if c == '_' { '-' } else { c }));
+        }
+        for piece in ["-${", SUFFIX_PARAMETER, "}"] {
+            pattern.push_str(piece);
+        }
+        pattern
     }
 
     /// The tags every taggable resource carries.
