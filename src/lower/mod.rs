@@ -16,9 +16,9 @@ use crate::check::model::{Component, Program};
 use crate::lower::json::json;
 use crate::naming;
 use crate::{InternalError, ValidProgram};
+use fnv::FnvHashMap;
 use kinds::Phase;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::sync::Arc;
 pub use suppress::Suppression;
 use template::{get_att, reference, sub, Parameter, Policy, Resource, Template};
@@ -124,7 +124,7 @@ pub struct Lowering<'p> {
     /// (`medc show`, the evidence report); none for pipeline-wide ones.
     owner: Option<String>,
     /// The components whose waivers concern each resource, by logical id.
-    owners: HashMap<String, Vec<String>>,
+    owners: FnvHashMap<String, Vec<String>>,
     /// What a service's tasks wait for, indexed as resources are added.
     pub(crate) waits: Waits,
     /// The apis, the network and the backup plan, found once: the views
@@ -143,10 +143,10 @@ pub struct Lowering<'p> {
 pub(crate) struct Waits {
     /// Security-group ingress rules, by every suffix of their logical id
     /// that starts with `From` (`...FromProcSecurityGroup`).
-    pub ingress: HashMap<String, Vec<usize>>,
+    pub ingress: FnvHashMap<String, Vec<usize>>,
     /// EFS mount targets, by every prefix of their logical id that ends
     /// with `MountTarget` (`ScratchFileSystemMountTarget`).
-    pub mount_targets: HashMap<String, Vec<usize>>,
+    pub mount_targets: FnvHashMap<String, Vec<usize>>,
     /// Every VPC endpoint.
     pub endpoints: Vec<usize>,
 }
@@ -169,7 +169,7 @@ impl<'p> Lowering<'p> {
             tag_list: Arc::new(Value::Null),
             tag_map: Arc::new(Value::Null),
             owner: None,
-            owners: HashMap::new(),
+            owners: FnvHashMap::default(),
             waits: Waits::default(),
             apis: views.apis().collect(),
             network: views.network(),
@@ -325,22 +325,27 @@ impl<'p> Lowering<'p> {
                 TagShape::List => &self.tag_list,
                 TagShape::Map => &self.tag_map,
             };
-            match resource.properties.get_mut(property) {
+            // A scan of the few properties rather than a hashed lookup.
+            match resource.properties.iter_mut().find(|(key, _)| key.as_str() == property) {
                 // Where the kind set the property, its place is kept.
-                Some(set) => *set = Value::clone(value),
+                Some((_, set)) => *set = Value::clone(value),
                 None => resource.tags = Some(template::Tags { property, value: Arc::clone(value) }),
             }
         }
-        if let Some(first) = self.template.resources.get(logical_id) {
-            let collision = template::Collision {
-                logical_id: logical_id.to_string(),
-                first: first.owner.clone(),
-                second: resource.owner.clone(),
-            };
-            self.template.collisions.push(collision);
-            return;
-        }
-        let at = self.template.resources.len();
+        // One lookup for both the collision check and the insert.
+        let slot = match self.template.resources.entry(logical_id.to_string()) {
+            indexmap::map::Entry::Occupied(first) => {
+                let collision = template::Collision {
+                    logical_id: logical_id.to_string(),
+                    first: first.get().owner.clone(),
+                    second: resource.owner.clone(),
+                };
+                self.template.collisions.push(collision);
+                return;
+            }
+            indexmap::map::Entry::Vacant(slot) => slot,
+        };
+        let at = slot.index();
         match resource.kind {
             "AWS::EC2::SecurityGroupIngress" => {
                 for (from, _) in logical_id.match_indices("From") {
@@ -356,7 +361,7 @@ impl<'p> Lowering<'p> {
             "AWS::EC2::VPCEndpoint" => self.waits.endpoints.push(at),
             _ => {}
         }
-        self.template.resources.insert(logical_id.to_string(), resource);
+        slot.insert(resource);
     }
 
     /// A string setting's value: a literal, or a `param NAME` that becomes a
