@@ -559,7 +559,8 @@ fn needs_escape(text: &[u8]) -> bool {
     }
     match text.last_chunk::<8>() {
         Some(last) => text.as_chunks::<8>().0.iter().any(word) || word(last),
-        None => text.iter().any(|&b| ESCAPED[usize::from(b)]),
+        // Fewer than 8 bytes: no early exit, which costs more than it saves.
+        None => text.iter().fold(false, |any, &b| any | ESCAPED[usize::from(b)]),
     }
 }
 
@@ -686,7 +687,6 @@ impl<const PRETTY: bool> Writer<PRETTY> {
         if needs_escape(text.as_bytes()) {
             self.escaped(text);
         } else {
-            self.out.reserve(text.len() + 2);
             self.out.push('"');
             self.out.push_str(text);
             self.out.push('"');
