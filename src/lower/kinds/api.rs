@@ -496,8 +496,19 @@ fn access_log_format() -> String {
         ("integrationLatency", "$context.integration.latency"),
         ("wafStatus", "$context.waf.status"),
     ];
-    let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\":\"{v}\"")).collect();
-    format!("{{{}}}", body.join(","))
+    // `{"k":"v",...}` written into one string, not a format! a field.
+    let mut line = String::with_capacity(fields.iter().map(|(k, v)| k.len() + v.len() + 6).sum::<usize>() + 2);
+    line.push('{');
+    for (i, (key, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        for piece in ["\"", key, "\":\"", value, "\""] {
+            line.push_str(piece);
+        }
+    }
+    line.push('}');
+    line
 }
 
 /// API Gateway's CloudWatch role is one setting per account and region, so
