@@ -507,7 +507,7 @@ impl Resource {
         w.begin_object();
         for (key, value) in &self.properties {
             w.key(key);
-            w.value(value);
+            w.member(value);
         }
         if let Some(tags) = &self.tags {
             w.key(tags.property);
@@ -731,9 +731,19 @@ impl<const PRETTY: bool> Writer<PRETTY> {
         self.begin_object();
         for (key, value) in map {
             self.key(key);
-            self.value(value);
+            self.member(value);
         }
         self.end_object();
+    }
+
+    /// A member of an object or array: a string, the commonest, written
+    /// here rather than through a call to `value`.
+    #[inline(always)]
+    fn member(&mut self, value: &Value) {
+        match value {
+            Value::String(text) => self.string(text),
+            other => self.value(other),
+        }
     }
 
     fn entries<T>(&mut self, map: &indexmap::IndexMap<String, T>, mut write: impl FnMut(&mut Self, &T)) {
@@ -756,7 +766,7 @@ impl<const PRETTY: bool> Writer<PRETTY> {
                 self.begin_array();
                 for item in items {
                     self.element();
-                    self.value(item);
+                    self.member(item);
                 }
                 self.end_array();
             }
