@@ -727,6 +727,7 @@ impl<const PRETTY: bool> Writer<PRETTY> {
         self.out.push('"');
     }
 
+    #[inline(always)]
     fn map(&mut self, map: &Map<String, Value>) {
         self.begin_object();
         for (key, value) in map {
