@@ -298,13 +298,11 @@ fn valid_logical_id(id: &str) -> bool {
 /// How many tags a resource carries: its `Tags` list, or the map some
 /// resource types take under another property.
 fn tag_count(resource: &Resource) -> Option<usize> {
-    ["Tags", "FileSystemTags", "AccessPointTags", "BackupVaultTags", "BackupPlanTags"].iter().find_map(|property| {
-        match resource.properties.get(*property)? {
-            Value::Array(list) => Some(list.len()),
-            Value::Object(map) => Some(map.len()),
-            _ => None,
-        }
-    })
+    match resource.tag_value()? {
+        Value::Array(list) => Some(list.len()),
+        Value::Object(map) => Some(map.len()),
+        _ => None,
+    }
 }
 
 /// 1234567 as "1,234,567".

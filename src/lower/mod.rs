@@ -16,9 +16,10 @@ use crate::check::model::{Component, Program};
 use crate::lower::json::json;
 use crate::naming;
 use crate::{InternalError, ValidProgram};
+use fnv::FnvHashMap;
 use kinds::Phase;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::sync::Arc;
 pub use suppress::Suppression;
 use template::{get_att, reference, sub, Parameter, Policy, Resource, Template};
 use view::{Lifecycle, Secret, Stacks, Text, Views};
@@ -68,7 +69,7 @@ pub fn lower_within(valid: ValidProgram<'_>, budget: usize) -> Result<Lowered, I
     let mut lowered = 0;
     let nesting = nest::Carried {
         pipeline: program.name.name.clone(),
-        tags: lowering.tag_list.clone(),
+        tags: Value::clone(&lowering.tag_list),
         policy: lowering.stateful_policy(false),
     };
     for phase in Phase::ALL {
@@ -102,6 +103,14 @@ pub fn lower_within(valid: ValidProgram<'_>, budget: usize) -> Result<Lowered, I
     Ok(Lowered { template: lowering.template, stopped: None, stacks: views.pipeline.stacks, nesting })
 }
 
+/// About how many resources a program lowers to (the reference example
+/// makes 7 or 8 a component), so that the map of resources, whose entries
+/// are large, is not copied as it grows. Capped: a program far over the
+/// resource quota is refused after its first few hundred.
+fn resources_hint(views: &Views<'_>) -> usize {
+    (16 + 8 * views.components.len()).min(1024)
+}
+
 pub struct Lowering<'p> {
     pub program: &'p Program,
     /// The program read into typed views: what every module lowers from.
@@ -109,13 +118,13 @@ pub struct Lowering<'p> {
     pub template: Template,
     /// The tags of every taggable resource, as a `Tags` list and as the map
     /// some resource types take, computed once.
-    tag_list: Value,
-    tag_map: Value,
+    tag_list: Arc<Value>,
+    tag_map: Arc<Value>,
     /// The component whose resources are being added, recorded in each
     /// (`medc show`, the evidence report); none for pipeline-wide ones.
     owner: Option<String>,
     /// The components whose waivers concern each resource, by logical id.
-    owners: HashMap<String, Vec<String>>,
+    owners: FnvHashMap<String, Vec<String>>,
     /// What a service's tasks wait for, indexed as resources are added.
     pub(crate) waits: Waits,
     /// The apis, the network and the backup plan, found once: the views
@@ -134,10 +143,10 @@ pub struct Lowering<'p> {
 pub(crate) struct Waits {
     /// Security-group ingress rules, by every suffix of their logical id
     /// that starts with `From` (`...FromProcSecurityGroup`).
-    pub ingress: HashMap<String, Vec<usize>>,
+    pub ingress: FnvHashMap<String, Vec<usize>>,
     /// EFS mount targets, by every prefix of their logical id that ends
     /// with `MountTarget` (`ScratchFileSystemMountTarget`).
-    pub mount_targets: HashMap<String, Vec<usize>>,
+    pub mount_targets: FnvHashMap<String, Vec<usize>>,
     /// Every VPC endpoint.
     pub endpoints: Vec<usize>,
 }
@@ -151,11 +160,16 @@ impl<'p> Lowering<'p> {
         let mut lowering = Lowering {
             program,
             views,
-            template: Template { format_version: "2010-09-09", description, ..Template::default() },
-            tag_list: Value::Null,
-            tag_map: Value::Null,
+            template: Template {
+                format_version: "2010-09-09",
+                description,
+                resources: indexmap::IndexMap::with_capacity(resources_hint(views)),
+                ..Template::default()
+            },
+            tag_list: Arc::new(Value::Null),
+            tag_map: Arc::new(Value::Null),
             owner: None,
-            owners: HashMap::new(),
+            owners: FnvHashMap::default(),
             waits: Waits::default(),
             apis: views.apis().collect(),
             network: views.network(),
@@ -165,8 +179,9 @@ impl<'p> Lowering<'p> {
             lowering.parameter(owner, "who answers for the pipeline (the `owner` tag)");
         }
         let tags = lowering.tags();
-        lowering.tag_map = Value::Object(tags.iter().cloned().collect());
-        lowering.tag_list = Value::Array(tags.into_iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect());
+        lowering.tag_map = Arc::new(Value::Object(tags.iter().cloned().collect()));
+        lowering.tag_list =
+            Arc::new(Value::Array(tags.into_iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect()));
         lowering
     }
 
@@ -248,18 +263,28 @@ impl<'p> Lowering<'p> {
     /// A name the checker measured, with the suffix (and, for a bucket, the
     /// account id before it).
     pub fn named(&self, named: &naming::Named) -> Value {
-        if named.with_account {
-            sub(format!("{}-${{AWS::AccountId}}-${{{SUFFIX_PARAMETER}}}", named.stem))
-        } else {
-            sub(format!("{}-${{{SUFFIX_PARAMETER}}}", named.stem))
-        }
+        let account = if named.with_account { "-${AWS::AccountId}" } else { "" };
+        sub([named.stem.as_str(), account, "-${", SUFFIX_PARAMETER, "}"].concat())
     }
 
     /// The `Fn::Sub` pattern of a name, to build on (`alias/...`).
     pub fn name_pattern(&self, parts: &[&str]) -> String {
-        let mut all = vec![self.pipeline()];
-        all.extend_from_slice(parts);
-        format!("{}-${{{SUFFIX_PARAMETER}}}", naming::stem(&all))
+        // `naming::stem` of the pipeline and the parts, then the suffix,
+        // written into one string sized once (formatting it cost more than
+        // the rest of most resources' names).
+        let pipeline = self.pipeline();
+        let length = pipeline.len() + parts.iter().map(|part| part.len() + 1).sum::<usize>();
+        let mut pattern = String::with_capacity(length + SUFFIX_PARAMETER.len() + 4);
+        for (i, part) in std::iter::once(pipeline).chain(parts.iter().copied()).enumerate() {
+            if i > 0 {
+                pattern.push('-');
+            }
+            pattern.extend(part.chars().map(|c| if c == '_' { '-' } else { c }));
+        }
+        for piece in ["-${", SUFFIX_PARAMETER, "}"] {
+            pattern.push_str(piece);
+        }
+        pattern
     }
 
     /// The tags every taggable resource carries.
@@ -297,21 +322,30 @@ impl<'p> Lowering<'p> {
         resource.owner.clone_from(&self.owner);
         if let Some((property, shape)) = tag_property(resource.kind) {
             let value = match shape {
-                TagShape::List => self.tag_list.clone(),
-                TagShape::Map => self.tag_map.clone(),
+                TagShape::List => &self.tag_list,
+                TagShape::Map => &self.tag_map,
             };
-            resource.properties.insert(property.into(), value);
+            // A scan of the few properties rather than a hashed lookup.
+            match resource.properties.iter_mut().find(|(key, _)| key.as_str() == property) {
+                // Where the kind set the property, its place is kept.
+                Some((_, set)) => *set = Value::clone(value),
+                None => resource.tags = Some(template::Tags { property, value: Arc::clone(value) }),
+            }
         }
-        if let Some(first) = self.template.resources.get(logical_id) {
-            let collision = template::Collision {
-                logical_id: logical_id.to_string(),
-                first: first.owner.clone(),
-                second: resource.owner.clone(),
-            };
-            self.template.collisions.push(collision);
-            return;
-        }
-        let at = self.template.resources.len();
+        // One lookup for both the collision check and the insert.
+        let slot = match self.template.resources.entry(logical_id.to_string()) {
+            indexmap::map::Entry::Occupied(first) => {
+                let collision = template::Collision {
+                    logical_id: logical_id.to_string(),
+                    first: first.get().owner.clone(),
+                    second: resource.owner.clone(),
+                };
+                self.template.collisions.push(collision);
+                return;
+            }
+            indexmap::map::Entry::Vacant(slot) => slot,
+        };
+        let at = slot.index();
         match resource.kind {
             "AWS::EC2::SecurityGroupIngress" => {
                 for (from, _) in logical_id.match_indices("From") {
@@ -327,7 +361,7 @@ impl<'p> Lowering<'p> {
             "AWS::EC2::VPCEndpoint" => self.waits.endpoints.push(at),
             _ => {}
         }
-        self.template.resources.insert(logical_id.to_string(), resource);
+        slot.insert(resource);
     }
 
     /// A string setting's value: a literal, or a `param NAME` that becomes a
@@ -489,7 +523,8 @@ pub const UNTAGGABLE: &[&str] = &[
 /// component's, a route's path) and a suffix; every character that is not a
 /// letter or digit starts a new capitalized word.
 pub fn logical_id(name: &str, suffix: &str) -> String {
-    let mut id = String::new();
+    // Sized once: uppercasing an ASCII letter keeps its length.
+    let mut id = String::with_capacity(name.len() + suffix.len());
     for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
         let mut chars = part.chars();
         if let Some(first) = chars.next() {

@@ -166,7 +166,9 @@ pub struct Oversized {
 const MAX_LEVELS: usize = 4;
 
 /// Splits `template` into a parent and children, each under `limits`.
-pub fn split(template: Template, limits: &Limits, carried: &Carried) -> Result<Nested, Oversized> {
+pub fn split(mut template: Template, limits: &Limits, carried: &Carried) -> Result<Nested, Oversized> {
+    // What follows reads and rewrites properties, the tags among them.
+    template.inline_tags();
     let packing = limits.packing();
     let mut names = Names::new(&template);
     let mut children = Vec::new();

@@ -40,7 +40,7 @@ pub fn lower(lowering: &mut Lowering<'_>) {
     }
     let pipeline = lowering.program.name.name.replace('_', "-");
     for (name, description, value) in outputs {
-        let export = Export { name: sub(format!("{pipeline}-${{{SUFFIX_PARAMETER}}}-{name}")) };
+        let export = Export { name: sub([pipeline.as_str(), "-${", SUFFIX_PARAMETER, "}-", &name].concat()) };
         lowering
             .template
             .outputs

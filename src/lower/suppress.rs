@@ -12,8 +12,8 @@ use super::template::{Resource, Template};
 use crate::check::model::{Program, WaivedFinding};
 use crate::diagnostics::codes::Checker;
 use crate::lower::json::json;
+use fnv::FnvHashMap;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 
 /// An external checker's findings that do not apply to a resource, and why.
 #[derive(Default)]
@@ -47,11 +47,11 @@ pub fn apply(resource: &mut Resource, suppression: &Suppression) {
 /// `owners` maps a resource's logical id to the components it concerns; a
 /// finding of the whole pipeline (`lifecycle disposable`) concerns every
 /// resource its rule's checks look at.
-pub fn record_waivers(template: &mut Template, program: &Program, owners: &HashMap<String, Vec<String>>) {
+pub fn record_waivers(template: &mut Template, program: &Program, owners: &FnvHashMap<String, Vec<String>>) {
     // The findings of each component, and those of the whole pipeline, by
     // their position in `program.waived`: a resource looks up its owners'
     // findings rather than scanning every finding (quadratic otherwise).
-    let mut of_component: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut of_component: FnvHashMap<&str, Vec<usize>> = FnvHashMap::default();
     let mut of_pipeline = Vec::new();
     for (index, finding) in program.waived.iter().enumerate() {
         match &finding.component {

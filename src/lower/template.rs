@@ -3,8 +3,10 @@
 //! pasted together. Maps keep insertion order, and the lowering inserts in a
 //! fixed order, so the same program always gives the same bytes.
 
+use serde::ser::{SerializeMap, SerializeStruct, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::sync::{Arc, OnceLock};
 
 /// CloudFormation's intrinsic functions, as medc uses them.
 #[derive(Clone, Debug, Serialize)]
@@ -32,25 +34,51 @@ impl From<Fn> for Value {
     /// going through `serde_json::to_value` costs several times more.
     fn from(function: Fn) -> Value {
         let (name, argument) = match function {
-            Fn::Ref(name) => ("Ref", Value::String(name)),
+            Fn::Ref(name) => (REF, Value::String(name)),
             Fn::GetAtt([resource, attribute]) => {
-                ("Fn::GetAtt", Value::Array(vec![Value::String(resource), Value::String(attribute)]))
+                (GET_ATT, Value::Array(vec![Value::String(resource), Value::String(attribute)]))
             }
-            Fn::Sub(text) => ("Fn::Sub", Value::String(text)),
-            Fn::Join(separator, items) => {
-                ("Fn::Join", Value::Array(vec![Value::String(separator), Value::Array(items)]))
-            }
-            Fn::Select(index, list) => ("Fn::Select", Value::Array(vec![Value::from(index), *list])),
-            Fn::GetAZs(region) => ("Fn::GetAZs", Value::String(region)),
-            Fn::Equals([left, right]) => ("Fn::Equals", Value::Array(vec![left, right])),
-            Fn::Cidr(block, count, bits) => {
-                ("Fn::Cidr", Value::Array(vec![block, Value::from(count), Value::from(bits)]))
-            }
+            Fn::Sub(text) => (SUB, Value::String(text)),
+            Fn::Join(separator, items) => (JOIN, Value::Array(vec![Value::String(separator), Value::Array(items)])),
+            Fn::Select(index, list) => (SELECT, Value::Array(vec![Value::from(index), *list])),
+            Fn::GetAZs(region) => (GET_AZS, Value::String(region)),
+            Fn::Equals([left, right]) => (EQUALS, Value::Array(vec![left, right])),
+            Fn::Cidr(block, count, bits) => (CIDR, Value::Array(vec![block, Value::from(count), Value::from(bits)])),
         };
-        let mut object = Map::with_capacity(1);
-        object.insert(name.to_string(), argument);
-        Value::Object(object)
+        one_key(name, argument)
     }
+}
+
+/// The functions' names, by their place in [`one_key`]'s prototypes.
+const FUNCTIONS: [&str; 9] =
+    ["Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select", "Fn::GetAZs", "Fn::Equals", "Fn::Cidr", "Fn::If"];
+const REF: usize = 0;
+const GET_ATT: usize = 1;
+const SUB: usize = 2;
+const JOIN: usize = 3;
+const SELECT: usize = 4;
+const GET_AZS: usize = 5;
+const EQUALS: usize = 6;
+const CIDR: usize = 7;
+const IF: usize = 8;
+
+/// `{NAME: argument}` for the function `FUNCTIONS[function]`, cloned from a
+/// prototype rather than built: a clone copies the key's hash, where an
+/// insert hashes the key again (SipHash: most of the cost of a one-key
+/// map, and the lowering makes hundreds of them).
+fn one_key(function: usize, argument: Value) -> Value {
+    static PROTOTYPES: OnceLock<Vec<Map<String, Value>>> = OnceLock::new();
+    let prototypes = PROTOTYPES.get_or_init(|| {
+        FUNCTIONS.iter().map(|name| std::iter::once((name.to_string(), Value::Null)).collect()).collect()
+    });
+    let mut object = match prototypes.get(function) {
+        Some(prototype) => prototype.clone(),
+        None => Map::new(),
+    };
+    if let Some(slot) = object.values_mut().next() {
+        *slot = argument;
+    }
+    Value::Object(object)
 }
 
 /// `{"Ref": name}`
@@ -70,7 +98,7 @@ pub fn sub(text: impl Into<String>) -> Value {
 
 /// `{"Fn::If": [condition, then, else]}`
 pub fn if_then(condition: &str, then: Value, otherwise: Value) -> Value {
-    super::json::json!({ "Fn::If": [condition, then, otherwise] })
+    one_key(IF, Value::Array(vec![Value::String(condition.to_string()), then, otherwise]))
 }
 
 /// `{"Ref": "AWS::NoValue"}`: the property is left out.
@@ -90,27 +118,88 @@ pub enum Policy {
     Snapshot,
 }
 
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug)]
 pub struct Resource {
-    #[serde(rename = "Type")]
     pub kind: &'static str,
     /// The template condition the resource exists under.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deletion_policy: Option<Policy>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_replace_policy: Option<Policy>,
-    #[serde(skip_serializing_if = "Map::is_empty")]
     pub metadata: Map<String, Value>,
     pub properties: Map<String, Value>,
+    /// The pipeline's tags, written after the properties; see [`Tags`].
+    pub tags: Option<Tags>,
     /// The component the resource belongs to (its name), for `medc show`
     /// and the evidence report; not part of the template.
-    #[serde(skip)]
     pub owner: Option<String>,
+}
+
+/// The pipeline's tags on a taggable resource: one list (or map) shared by
+/// every resource and written as its last property, rather than a copy in
+/// each resource's properties (the copies were a third of the lowering's
+/// allocations). [`Resource::tag_value`] reads them wherever they are.
+#[derive(Clone, Debug)]
+pub struct Tags {
+    /// The property the resource's type takes them in (`Tags`,
+    /// `FileSystemTags`...).
+    pub property: &'static str,
+    pub value: Arc<Value>,
+}
+
+/// The properties that hold a resource's tags, by resource type.
+pub const TAG_PROPERTIES: [&str; 5] =
+    ["Tags", "FileSystemTags", "AccessPointTags", "BackupVaultTags", "BackupPlanTags"];
+
+/// What the derived `Serialize` gave when the tags were a property: the
+/// struct's fields, with the tags last in `Properties`.
+impl Serialize for Resource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = serializer.serialize_struct("Resource", 7)?;
+        fields.serialize_field("Type", self.kind)?;
+        match &self.condition {
+            Some(condition) => fields.serialize_field("Condition", condition)?,
+            None => fields.skip_field("Condition")?,
+        }
+        if self.depends_on.is_empty() {
+            fields.skip_field("DependsOn")?;
+        } else {
+            fields.serialize_field("DependsOn", &self.depends_on)?;
+        }
+        for (key, policy) in
+            [("DeletionPolicy", &self.deletion_policy), ("UpdateReplacePolicy", &self.update_replace_policy)]
+        {
+            match policy {
+                Some(policy) => fields.serialize_field(key, policy)?,
+                None => fields.skip_field(key)?,
+            }
+        }
+        if self.metadata.is_empty() {
+            fields.skip_field("Metadata")?;
+        } else {
+            fields.serialize_field("Metadata", &self.metadata)?;
+        }
+        fields.serialize_field("Properties", &Properties(self))?;
+        fields.end()
+    }
+}
+
+/// A resource's properties with its tags.
+struct Properties<'a>(&'a Resource);
+
+impl Serialize for Properties<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let resource = self.0;
+        let mut map =
+            serializer.serialize_map(Some(resource.properties.len() + usize::from(resource.tags.is_some())))?;
+        for (key, value) in &resource.properties {
+            map.serialize_entry(key, value)?;
+        }
+        if let Some(tags) = &resource.tags {
+            map.serialize_entry(tags.property, &*tags.value)?;
+        }
+        map.end()
+    }
 }
 
 impl Resource {
@@ -127,7 +216,40 @@ impl Resource {
             update_replace_policy: None,
             metadata: Map::new(),
             properties,
+            tags: None,
             owner: None,
+        }
+    }
+
+    /// The tags the resource carries: the shared ones, or a tag property
+    /// set in its properties (a nested stack's `Tags`).
+    pub fn tag_value(&self) -> Option<&Value> {
+        match &self.tags {
+            Some(tags) => Some(&tags.value),
+            // A scan of the few properties: cheaper than hashing five names.
+            None => {
+                self.properties.iter().find(|(key, _)| TAG_PROPERTIES.contains(&key.as_str())).map(|(_, value)| value)
+            }
+        }
+    }
+
+    /// The tags, to change on this resource alone: shared ones are copied
+    /// first.
+    pub fn tag_value_mut(&mut self) -> Option<&mut Value> {
+        match &mut self.tags {
+            Some(tags) => Some(Arc::make_mut(&mut tags.value)),
+            None => {
+                let property = TAG_PROPERTIES.iter().find(|property| self.properties.contains_key(**property))?;
+                self.properties.get_mut(*property)
+            }
+        }
+    }
+
+    /// Moves the shared tags into the properties, where they are written:
+    /// for code that reads and rewrites every property.
+    pub fn inline_tags(&mut self) {
+        if let Some(tags) = self.tags.take() {
+            self.properties.insert(tags.property.into(), Arc::unwrap_or_clone(tags.value));
         }
     }
 
@@ -241,9 +363,14 @@ impl Template {
         self.emit().json
     }
 
+    /// Moves every resource's shared tags into its properties.
+    pub fn inline_tags(&mut self) {
+        self.resources.values_mut().for_each(Resource::inline_tags);
+    }
+
     /// The indented JSON and its compact size, in one pass.
     pub fn emit(&self) -> Emitted {
-        let mut writer = Writer::new(true, self.capacity_hint());
+        let mut writer = Writer::<true>::new(self.capacity_hint());
         self.write(&mut writer);
         writer.out.push('\n');
         let compact_len = writer.out.len() - 1 - writer.whitespace;
@@ -252,7 +379,7 @@ impl Template {
 
     /// One line without spaces (half the bytes), with a final newline.
     pub fn to_compact_json(&self) -> String {
-        let mut writer = Writer::new(false, self.capacity_hint() / 2);
+        let mut writer = Writer::<false>::new(self.capacity_hint() / 2);
         self.write(&mut writer);
         writer.out.push('\n');
         writer.out
@@ -266,7 +393,7 @@ impl Template {
 
     /// The fields in the order and shape of the derived `Serialize`, which
     /// stays the reference: the tests compare both byte for byte.
-    fn write(&self, w: &mut Writer) {
+    fn write<const PRETTY: bool>(&self, w: &mut Writer<PRETTY>) {
         w.begin_object();
         w.key("AWSTemplateFormatVersion");
         w.string(self.format_version);
@@ -322,7 +449,7 @@ impl Template {
 }
 
 impl Parameter {
-    fn write(&self, w: &mut Writer) {
+    fn write<const PRETTY: bool>(&self, w: &mut Writer<PRETTY>) {
         w.begin_object();
         w.key("Type");
         w.string(self.kind);
@@ -343,7 +470,7 @@ impl Parameter {
 }
 
 impl Resource {
-    fn write(&self, w: &mut Writer) {
+    fn write<const PRETTY: bool>(&self, w: &mut Writer<PRETTY>) {
         w.begin_object();
         w.key("Type");
         w.string(self.kind);
@@ -377,7 +504,16 @@ impl Resource {
             w.map(&self.metadata);
         }
         w.key("Properties");
-        w.map(&self.properties);
+        w.begin_object();
+        for (key, value) in &self.properties {
+            w.key(key);
+            w.member(value);
+        }
+        if let Some(tags) = &self.tags {
+            w.key(tags.property);
+            w.value(&tags.value);
+        }
+        w.end_object();
         w.end_object();
     }
 }
@@ -395,15 +531,50 @@ const ESCAPED: [bool; 256] = {
     table
 };
 
+/// A comma, a newline and the indentation of 31 levels: `Writer::newline`
+/// writes a slice of it.
+const LINE: &str = ",\n                                                              ";
+/// Spaces for indentation deeper than [`LINE`] holds.
+const SPACES: &str = "                                                                ";
+
+/// Whether any byte of `text` is one JSON escapes, eight bytes at a time.
+/// In a word, `x - 0x20..` with `!x` sets a lane's high bit where some byte
+/// is below 0x20 (the classic zero-byte test, exact for whether any byte
+/// is), and the same test on `x ^ '"'..` and `x ^ '\\'..` finds a quote or
+/// a backslash. A string of 8 bytes or more ends with a word that overlaps
+/// the one before; a shorter one is read from the table.
+#[inline(always)]
+fn needs_escape(text: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    fn zero_byte(x: u64) -> u64 {
+        x.wrapping_sub(ONES) & !x
+    }
+    fn word(bytes: &[u8; 8]) -> bool {
+        let x = u64::from_ne_bytes(*bytes);
+        let below = x.wrapping_sub(ONES * 0x20) & !x;
+        let quote = zero_byte(x ^ (ONES * u64::from(b'"')));
+        let backslash = zero_byte(x ^ (ONES * u64::from(b'\\')));
+        (below | quote | backslash) & HIGH != 0
+    }
+    match text.last_chunk::<8>() {
+        Some(last) => text.as_chunks::<8>().0.iter().any(word) || word(last),
+        // Fewer than 8 bytes: no early exit, which costs more than it saves.
+        None => text.iter().fold(false, |any, &b| any | ESCAPED[usize::from(b)]),
+    }
+}
+
 /// A JSON writer that gives serde_json's bytes (`to_string_pretty` with
 /// `pretty`, `to_string` without) at a fraction of the cost: one buffer
 /// sized up front, indentation copied from a run of spaces rather than
 /// written level by level, and strings copied whole when nothing in them
 /// needs escaping. It counts the whitespace indentation adds, so that the
 /// compact size is known without writing the template again.
-struct Writer {
+///
+/// `PRETTY` is a parameter of the type, so that each form is compiled
+/// without the other's branches.
+struct Writer<const PRETTY: bool> {
     out: String,
-    pretty: bool,
     depth: usize,
     /// Whether the innermost open object or array has no member yet.
     first: bool,
@@ -411,73 +582,95 @@ struct Writer {
     whitespace: usize,
 }
 
-impl Writer {
-    fn new(pretty: bool, capacity: usize) -> Self {
-        Writer { out: String::with_capacity(capacity), pretty, depth: 0, first: true, whitespace: 0 }
+impl<const PRETTY: bool> Writer<PRETTY> {
+    fn new(capacity: usize) -> Self {
+        Writer { out: String::with_capacity(capacity), depth: 0, first: true, whitespace: 0 }
     }
 
-    fn newline(&mut self) {
-        if self.pretty {
-            /// A newline and the indentation of 31 levels, written as one
-            /// slice; deeper levels add runs of spaces.
-            const LINE: &str = "\n                                                              ";
-            let mut indent = 2 * self.depth;
+    // The small steps below are inlined into the loops over values: as
+    // calls, saving and restoring registers cost as much as their work.
+
+    /// The line break and indentation before a member or a closing
+    /// bracket, after a comma when `comma`: one slice of [`LINE`] when the
+    /// indentation fits in it.
+    #[inline(always)]
+    fn newline(&mut self, comma: bool) {
+        if PRETTY {
+            let indent = 2 * self.depth;
             self.whitespace += 1 + indent;
-            let first = indent.min(LINE.len() - 1);
-            self.out.push_str(&LINE[..1 + first]);
-            indent -= first;
-            while indent > 0 {
-                let run = indent.min(LINE.len() - 1);
-                self.out.push_str(&LINE[1..1 + run]);
-                indent -= run;
+            match LINE.get(usize::from(!comma)..2 + indent) {
+                Some(line) => self.out.push_str(line),
+                None => {
+                    if comma {
+                        self.out.push(',');
+                    }
+                    self.deep_newline(indent);
+                }
             }
+        } else if comma {
+            self.out.push(',');
         }
     }
 
+    #[cold]
+    #[inline(never)]
+    fn deep_newline(&mut self, mut indent: usize) {
+        self.out.push('\n');
+        while indent > 0 {
+            let run = indent.min(SPACES.len());
+            self.out.push_str(&SPACES[..run]);
+            indent -= run;
+        }
+    }
+
+    #[inline(always)]
     fn begin_object(&mut self) {
         self.out.push('{');
         self.depth += 1;
         self.first = true;
     }
 
+    #[inline(always)]
     fn end_object(&mut self) {
         self.depth -= 1;
         if !self.first {
-            self.newline();
+            self.newline(false);
         }
         self.out.push('}');
         self.first = false;
     }
 
+    #[inline(always)]
     fn begin_array(&mut self) {
         self.out.push('[');
         self.depth += 1;
         self.first = true;
     }
 
+    #[inline(always)]
     fn end_array(&mut self) {
         self.depth -= 1;
         if !self.first {
-            self.newline();
+            self.newline(false);
         }
         self.out.push(']');
         self.first = false;
     }
 
     /// Before an array's element: the comma and the line it goes on.
+    #[inline(always)]
     fn element(&mut self) {
-        if !self.first {
-            self.out.push(',');
-        }
+        let comma = !self.first;
         self.first = false;
-        self.newline();
+        self.newline(comma);
     }
 
     /// An object's key, with what comes before it and the colon after it.
+    #[inline(always)]
     fn key(&mut self, key: &str) {
         self.element();
         self.string(key);
-        if self.pretty {
+        if PRETTY {
             self.out.push_str(": ");
             self.whitespace += 1;
         } else {
@@ -487,15 +680,23 @@ impl Writer {
 
     /// A quoted string, escaped as serde_json escapes it: quotes,
     /// backslashes and control characters, nothing else.
+    #[inline(always)]
     fn string(&mut self, text: &str) {
-        self.out.push('"');
-        // Most strings need no escape: find out with one table lookup a
-        // byte, and copy them whole.
-        if !text.bytes().any(|b| ESCAPED[usize::from(b)]) {
+        // Most strings need no escape: find out a word at a time, and copy
+        // them whole.
+        if needs_escape(text.as_bytes()) {
+            self.escaped(text);
+        } else {
+            self.out.push('"');
             self.out.push_str(text);
             self.out.push('"');
-            return;
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn escaped(&mut self, text: &str) {
+        self.out.push('"');
         let mut run = 0;
         for (i, byte) in text.bytes().enumerate() {
             let escape = match byte {
@@ -526,13 +727,24 @@ impl Writer {
         self.out.push('"');
     }
 
+    #[inline(always)]
     fn map(&mut self, map: &Map<String, Value>) {
         self.begin_object();
         for (key, value) in map {
             self.key(key);
-            self.value(value);
+            self.member(value);
         }
         self.end_object();
+    }
+
+    /// A member of an object or array: a string, the commonest, written
+    /// here rather than through a call to `value`.
+    #[inline(always)]
+    fn member(&mut self, value: &Value) {
+        match value {
+            Value::String(text) => self.string(text),
+            other => self.value(other),
+        }
     }
 
     fn entries<T>(&mut self, map: &indexmap::IndexMap<String, T>, mut write: impl FnMut(&mut Self, &T)) {
@@ -555,7 +767,7 @@ impl Writer {
                 self.begin_array();
                 for item in items {
                     self.element();
-                    self.value(item);
+                    self.member(item);
                 }
                 self.end_array();
             }
@@ -643,9 +855,14 @@ mod tests {
         .when("HasOwner")
         .policy(Policy::Snapshot);
         let mut bucket = bucket;
+        bucket.tags =
+            Some(Tags { property: "Tags", value: Arc::new(json!([{ "Key": "k", "Value": reference("V") }])) });
         bucket.metadata.insert("checkov".into(), json!({ "skip": [{ "id": "CKV_AWS_18", "comment": "c: d" }] }));
         template.resources.insert("Bucket".into(), bucket);
         template.resources.insert("Bare".into(), Resource::new("AWS::SNS::Topic", json!({})));
+        let mut mapped = Resource::new("AWS::Backup::BackupVault", json!({}));
+        mapped.tags = Some(Tags { property: "BackupVaultTags", value: Arc::new(json!({ "k": "v" })) });
+        template.resources.insert("Mapped".into(), mapped);
         template.outputs.insert(
             "BucketName".into(),
             Output {
@@ -675,8 +892,12 @@ mod tests {
         ];
         for function in functions {
             let derived = serde_json::to_value(&function).unwrap();
+            // Equality looks each key up: the cloned hashes must hold.
             assert_eq!(Value::from(function), derived);
         }
+        let chosen = if_then("HasX", reference("A"), no_value());
+        assert_eq!(chosen, json!({ "Fn::If": ["HasX", { "Ref": "A" }, { "Ref": "AWS::NoValue" }] }));
+        assert_eq!(chosen.get("Fn::If").and_then(|v| v.get(0)), Some(&json!("HasX")));
     }
 
     #[test]
@@ -688,6 +909,50 @@ mod tests {
             assert_eq!(emitted.json, pretty);
             assert_eq!(template.to_compact_json(), compact.clone() + "\n");
             assert_eq!(emitted.compact_len, compact.len());
+        }
+    }
+
+    #[test]
+    fn shared_tags_are_written_as_the_last_property() {
+        let mut template = tricky();
+        let shared = template.to_json();
+        assert_eq!(template.resources["Mapped"].tag_value(), Some(&json!({ "k": "v" })));
+        template.inline_tags();
+        assert!(template.resources.values().all(|r| r.tags.is_none()));
+        assert_eq!(template.to_json(), shared);
+        assert_eq!(template.resources["Mapped"].tag_value(), Some(&json!({ "k": "v" })));
+    }
+
+    #[test]
+    fn changing_one_resource_s_tags_leaves_the_others_alone() {
+        let value = Arc::new(json!([]));
+        let mut one = Resource::new("AWS::SNS::Topic", json!({}));
+        one.tags = Some(Tags { property: "Tags", value: Arc::clone(&value) });
+        let other = one.clone();
+        if let Some(Value::Array(tags)) = one.tag_value_mut() {
+            tags.push(json!("x"));
+        }
+        assert_eq!(one.tag_value(), Some(&json!(["x"])));
+        assert_eq!(other.tag_value(), Some(&json!([])));
+        assert_eq!(*value, json!([]));
+    }
+
+    /// The word-at-a-time test against the table, for every byte at every
+    /// place in strings of 1 to 24 bytes, among bytes that need nothing.
+    #[test]
+    fn the_escape_test_finds_every_escaped_byte_anywhere() {
+        for len in 0..=24 {
+            for fill in [b'a', b' ', b'~', 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xff] {
+                let plain = vec![fill; len];
+                assert!(!needs_escape(&plain), "{len} {fill}");
+                for at in 0..len {
+                    for byte in 0..=255u8 {
+                        let mut text = plain.clone();
+                        text[at] = byte;
+                        assert_eq!(needs_escape(&text), ESCAPED[usize::from(byte)], "{len} {fill} {at} {byte}");
+                    }
+                }
+            }
         }
     }
 

@@ -108,11 +108,11 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Alarms<'_>) {
             "AlarmActions": [reference(TOPIC)],
             "OKActions": [reference(TOPIC)],
         });
-        if let Some(percentile) = alarm.statistic.strip_prefix("p") {
-            properties["ExtendedStatistic"] = json!(format!("p{percentile}"));
+        if alarm.statistic.starts_with('p') {
+            properties["ExtendedStatistic"] = json!(alarm.statistic);
         } else {
             properties["Statistic"] = json!(alarm.statistic);
         }
-        lowering.add(&format!("{}Alarm", alarm.id), Resource::new("AWS::CloudWatch::Alarm", properties));
+        lowering.add(&[alarm.id.as_str(), "Alarm"].concat(), Resource::new("AWS::CloudWatch::Alarm", properties));
     }
 }

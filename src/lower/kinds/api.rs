@@ -496,8 +496,19 @@ fn access_log_format() -> String {
         ("integrationLatency", "$context.integration.latency"),
         ("wafStatus", "$context.waf.status"),
     ];
-    let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\":\"{v}\"")).collect();
-    format!("{{{}}}", body.join(","))
+    // `{"k":"v",...}` written into one string, not a format! a field.
+    let mut line = String::with_capacity(fields.iter().map(|(k, v)| k.len() + v.len() + 6).sum::<usize>() + 2);
+    line.push('{');
+    for (i, (key, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        for piece in ["\"", key, "\":\"", value, "\""] {
+            line.push_str(piece);
+        }
+    }
+    line.push('}');
+    line
 }
 
 /// API Gateway's CloudWatch role is one setting per account and region, so
@@ -509,7 +520,7 @@ fn access_log_format() -> String {
 /// bootstrap, and to delete the bootstrap while the pipeline uses it.
 fn import_account_logging_role(lowering: &mut Lowering<'_>, stage: &str) {
     let Some(resource) = lowering.template.resources.get_mut(stage) else { return };
-    if let Some(Value::Array(tags)) = resource.properties.get_mut("Tags") {
+    if let Some(Value::Array(tags)) = resource.tag_value_mut() {
         tags.push(
             json!({ "Key": "medc:api-logging-role", "Value": { "Fn::ImportValue": bootstrap::LOGGING_ROLE_EXPORT } }),
         );

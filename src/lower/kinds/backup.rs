@@ -29,11 +29,16 @@ const BACKED_UP_NOT_REPLICATED: &str = "backed up, not replicated (standard libr
 pub const PLAN_TAG: &str = "medc:backup-plan";
 
 /// Tags a store with the plan that covers it, beside the pipeline's tags.
+/// The store's own copy of the shared tag list takes the tag, so that no
+/// other resource carries it.
 fn tag(store: &mut Resource, plan: &Value) {
-    let property = if store.kind == "AWS::EFS::FileSystem" { "FileSystemTags" } else { "Tags" };
-    let tags = store.properties.entry(property).or_insert_with(|| Value::Array(Vec::new()));
-    if let Value::Array(tags) = tags {
-        tags.push(json!({ "Key": PLAN_TAG, "Value": plan.clone() }));
+    let tag = json!({ "Key": PLAN_TAG, "Value": plan.clone() });
+    match store.tag_value_mut() {
+        Some(Value::Array(tags)) => tags.push(tag),
+        _ => {
+            let property = if store.kind == "AWS::EFS::FileSystem" { "FileSystemTags" } else { "Tags" };
+            store.properties.insert(property.into(), Value::Array(vec![tag]));
+        }
     }
 }
 
