@@ -25,14 +25,43 @@ pub enum Text<'p> {
     Param(&'p str),
 }
 
-/// Reads one block of settings, recording the name of each setting read.
+/// Whose settings a reader reads: described only for an internal error,
+/// so that the reading of a valid program builds no message.
+#[derive(Clone, Copy)]
+enum Owner<'p> {
+    Pipeline,
+    Component(&'p Component),
+    Secret(&'p Component),
+    Route(&'p crate::check::model::Route, &'p Component),
+    #[cfg(test)]
+    Named(&'static str),
+}
+
+impl Owner<'_> {
+    fn describe(self) -> String {
+        match self {
+            Owner::Pipeline => "the pipeline".to_string(),
+            Owner::Component(component) => crate::check::describe(component),
+            Owner::Secret(component) => format!("secret `{}`", component.name),
+            Owner::Route(route, api) => format!("route `{} {}` of api `{}`", route.method, route.path, api.name),
+            #[cfg(test)]
+            Owner::Named(name) => name.to_string(),
+        }
+    }
+}
+
+/// Reads one block of settings; when asked (`record`), records the name
+/// of each setting read, for the test that checks views against the
+/// standard library. Compiling does not ask: a name per setting read was
+/// a `format!` and a set insert each.
 pub struct Reader<'p> {
-    owner: String,
+    owner: Owner<'p>,
     program: &'p Program,
     /// The program's components by name, built once for all readers.
     components: Rc<Index<'p>>,
     settings: &'p Settings,
     prefix: String,
+    record: bool,
     read: BTreeSet<String>,
 }
 
@@ -49,9 +78,16 @@ fn index(program: &Program) -> Rc<Index<'_>> {
 }
 
 impl<'p> Reader<'p> {
-    fn new(owner: String, program: &'p Program, components: &Rc<Index<'p>>, settings: &'p Settings) -> Self {
+    fn new(owner: Owner<'p>, program: &'p Program, components: &Rc<Index<'p>>, settings: &'p Settings) -> Self {
         let components = Rc::clone(components);
-        Reader { owner, program, components, settings, prefix: String::new(), read: BTreeSet::new() }
+        Reader { owner, program, components, settings, prefix: String::new(), record: false, read: BTreeSet::new() }
+    }
+
+    /// Records `name` (under the current block) as read.
+    fn note(&mut self, name: &str) {
+        if self.record {
+            self.read.insert(format!("{}{name}", self.prefix));
+        }
     }
 
     /// The names read so far; nested block settings as `block.setting`.
@@ -60,12 +96,12 @@ impl<'p> Reader<'p> {
     }
 
     fn get(&mut self, name: &str) -> Option<&'p Setting> {
-        self.read.insert(format!("{}{name}", self.prefix));
+        self.note(name);
         self.settings.get(name)
     }
 
     fn missing(&self, name: &str, expected: &str) -> InternalError {
-        InternalError(format!("{} has no {expected} `{}{name}` after checking", self.owner, self.prefix))
+        InternalError(format!("{} has no {expected} `{}{name}` after checking", self.owner.describe(), self.prefix))
     }
 
     fn value(&mut self, name: &str, expected: &str) -> Result<&'p Value, InternalError> {
@@ -189,7 +225,7 @@ impl<'p> Reader<'p> {
 
     /// Every value of a repeatable setting, in order.
     pub fn repeated(&mut self, name: &str) -> Vec<&'p Value> {
-        self.read.insert(format!("{}{name}", self.prefix));
+        self.note(name);
         self.settings.items.iter().filter(|s| s.name == name).map(|s| &s.value).collect()
     }
 
@@ -216,7 +252,8 @@ impl<'p> Reader<'p> {
             Some(block) if on => block,
             _ => empty_settings(),
         };
-        let mut inner = Reader::new(self.owner.clone(), self.program, &self.components, settings);
+        let mut inner = Reader::new(self.owner, self.program, &self.components, settings);
+        inner.record = self.record;
         inner.prefix = format!("{}{name}.", self.prefix);
         let value = read(&mut inner);
         self.read.extend(inner.read);
@@ -370,8 +407,7 @@ impl<'p> Secret<'p> {
     /// The secret a reference setting (`credentials`, `auth`) names.
     fn of(r: &mut Reader<'p>, setting: &str) -> Result<Self, InternalError> {
         let component = r.reference(setting)?;
-        let mut inner =
-            Reader::new(format!("secret `{}`", component.name), r.program, &r.components, &component.settings);
+        let mut inner = Reader::new(Owner::Secret(component), r.program, &r.components, &component.settings);
         Secret::read(&mut inner, component)
     }
 }
@@ -838,8 +874,7 @@ impl<'p> Api<'p> {
     fn read(r: &mut Reader<'p>, component: &'p Component) -> Result<Self, InternalError> {
         let mut routes = Vec::new();
         for route in &component.routes {
-            let owner = format!("route `{} {}` of api `{}`", route.method, route.path, component.name);
-            let mut inner = Reader::new(owner, r.program, &r.components, &route.settings);
+            let mut inner = Reader::new(Owner::Route(route, component), r.program, &r.components, &route.settings);
             routes.push(Route::read(&mut inner, route)?);
         }
         Ok(Api {
@@ -973,16 +1008,18 @@ pub enum Typed<'p> {
 impl<'p> Typed<'p> {
     /// Reads a component into its view, with the names of the settings read.
     pub fn read(program: &'p Program, component: &'p Component) -> Result<(Self, BTreeSet<String>), InternalError> {
-        Self::read_with(program, &index(program), component)
+        Self::read_with(program, &index(program), component, true)
     }
 
+    /// Reads a component; the names read are recorded only if `record`.
     fn read_with(
         program: &'p Program,
         components: &Rc<Index<'p>>,
         component: &'p Component,
+        record: bool,
     ) -> Result<(Self, BTreeSet<String>), InternalError> {
-        let owner = crate::check::describe(component);
-        let mut r = Reader::new(owner, program, components, &component.settings);
+        let mut r = Reader::new(Owner::Component(component), program, components, &component.settings);
+        r.record = record;
         let c = component;
         let typed = match component.kind {
             Kind::Key => Typed::Key(Key::read(&mut r, c)?),
@@ -1031,12 +1068,12 @@ pub struct Views<'p> {
 impl<'p> Views<'p> {
     pub fn read(program: &'p Program) -> Result<Self, InternalError> {
         let index = index(program);
-        let mut r = Reader::new("the pipeline".to_string(), program, &index, &program.settings);
+        let mut r = Reader::new(Owner::Pipeline, program, &index, &program.settings);
         let pipeline = Pipeline::read(&mut r)?;
         let components: Vec<Typed<'p>> = program
             .components
             .iter()
-            .map(|c| Typed::read_with(program, &index, c).map(|(typed, _)| typed))
+            .map(|c| Typed::read_with(program, &index, c, false).map(|(typed, _)| typed))
             .collect::<Result<_, _>>()?;
         let mut by_name = HashMap::with_capacity(components.len());
         for (position, typed) in components.iter().enumerate() {
@@ -1153,14 +1190,16 @@ mod tests {
         }
         assert_eq!(seen.len(), Kind::ALL.len(), "the program holds every kind");
 
-        let mut r = Reader::new("the pipeline".into(), program, &index(program), &program.settings);
+        let mut r = Reader::new(Owner::Pipeline, program, &index(program), &program.settings);
+        r.record = true;
         Pipeline::read(&mut r).unwrap();
         let mut expected = BTreeSet::new();
         declared(&schema.pipeline().settings, "", &mut expected);
         assert_eq!(r.read, expected, "pipeline");
 
         let api = program.component("ingest").unwrap();
-        let mut r = Reader::new("route".into(), program, &index(program), &api.routes[0].settings);
+        let mut r = Reader::new(Owner::Named("route"), program, &index(program), &api.routes[0].settings);
+        r.record = true;
         Route::read(&mut r, &api.routes[0]).unwrap();
         let mut expected = BTreeSet::new();
         declared(schema.route_settings(), "", &mut expected);
