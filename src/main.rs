@@ -2,6 +2,8 @@
 //! reads arguments and files, prints, and chooses the exit status:
 //! 0 success (warnings allowed), 1 the program has errors, 2 usage or I/O.
 
+mod allocator;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use medc::batch;
 use medc::diagnostics::render::{self, Failure, FileReport, Format};
@@ -228,9 +230,11 @@ enum ListFormat {
 /// maps and strings, none freed before the process ends, and glibc takes
 /// its slow path for each (about 150 instructions an allocation). Built
 /// without transparent huge pages (`no_thp`), so that its arenas do not
-/// double the peak memory of a small build.
+/// double the peak memory of a small build; called through
+/// [`allocator::MiMalloc`], which skips the aligned path when malloc's
+/// own alignment suffices.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: allocator::MiMalloc = allocator::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
