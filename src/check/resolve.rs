@@ -171,6 +171,9 @@ impl Resolver<'_> {
             settings: Settings::default(),
             routes: Vec::new(),
         };
+        // How messages name the component, built once rather than for
+        // every setting it holds.
+        let owner = format!("`{}`", head_text(kind, &component.engine));
         let mut inner = 0;
         while inner < block.terms.len() {
             match &block.terms[inner] {
@@ -182,14 +185,7 @@ impl Resolver<'_> {
                     component.routes.extend(self.route(route));
                     inner += 1;
                 }
-                _ => self.entry(
-                    &kind.settings,
-                    &format!("`{}`", head_text(kind, &component.engine)),
-                    &block.terms,
-                    &mut inner,
-                    &mut component.settings,
-                    None,
-                ),
+                _ => self.entry(&kind.settings, &owner, &block.terms, &mut inner, &mut component.settings, None),
             }
         }
         Some(component)
