@@ -2,7 +2,7 @@
 //! `require`, `avoid`, `forbid`) applied to every value the program wrote.
 //! A constraint names its code: a compliance rule or an AWS limit.
 
-use super::model::{Component, Origin, Program, Setting, Settings};
+use super::model::{Component, Origin, Program, Route, Setting, Settings};
 use super::Finding;
 use crate::diagnostics::{codes, Code, Diagnostic, Edit, Label};
 use crate::stdlib::{Check, Constraint, Default, Schema, SettingDecl};
@@ -10,36 +10,48 @@ use crate::types::{self, Value};
 
 pub fn check(program: &Program, schema: &Schema, source: &str, findings: &mut Vec<Finding>) {
     let disposable = program.disposable();
-    let pipeline = Owner { description: "the pipeline".into(), component: None, source };
+    let pipeline = Owner { whose: Whose::Pipeline, component: None, source };
     settings(&program.settings, &schema.pipeline().settings, &pipeline, disposable, findings);
     for component in &program.components {
         let Some(kind) = schema.kind(component.kind.name()) else {
             continue;
         };
-        let owner = Owner::of(component, source);
+        let owner = Owner { whose: Whose::Component(component), component: Some(&component.name), source };
         settings(&component.settings, &kind.settings, &owner, disposable, findings);
         for route in &component.routes {
-            let owner = Owner {
-                description: format!("route `{} {}`", route.method, route.path),
-                component: Some(component.name.clone()),
-                source,
-            };
+            let owner = Owner { whose: Whose::Route(route), component: Some(&component.name), source };
             settings(&route.settings, schema.route_settings(), &owner, disposable, findings);
         }
     }
 }
 
 /// Whose settings are being checked, for messages and waiver scope.
-struct Owner<'s> {
-    description: String,
-    component: Option<String>,
+struct Owner<'a> {
+    whose: Whose<'a>,
+    component: Option<&'a str>,
     /// The program's text, to quote a setting as it was written.
-    source: &'s str,
+    source: &'a str,
 }
 
-impl<'s> Owner<'s> {
-    fn of(component: &Component, source: &'s str) -> Self {
-        Owner { description: super::describe(component), component: Some(component.name.clone()), source }
+/// What messages call an owner, written out only when a constraint is
+/// violated: most programs violate none, and every component, route and
+/// block has an owner.
+enum Whose<'a> {
+    Pipeline,
+    Component(&'a Component),
+    Route(&'a Route),
+    /// A block setting, by name, within its owner.
+    Block(&'a str, &'a Owner<'a>),
+}
+
+impl std::fmt::Display for Owner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.whose {
+            Whose::Pipeline => f.write_str("the pipeline"),
+            Whose::Component(component) => f.write_str(&super::describe(component)),
+            Whose::Route(route) => write!(f, "route `{} {}`", route.method, route.path),
+            Whose::Block(name, owner) => write!(f, "`{name}` of {owner}"),
+        }
     }
 }
 
@@ -54,11 +66,8 @@ fn settings(settings: &Settings, decls: &[SettingDecl], owner: &Owner, disposabl
             continue;
         };
         if let Some(block) = &setting.block {
-            let nested = Owner {
-                description: format!("`{}` of {}", decl.name, owner.description),
-                component: owner.component.clone(),
-                source: owner.source,
-            };
+            let nested =
+                Owner { whose: Whose::Block(&decl.name, owner), component: owner.component, source: owner.source };
             self::settings(block, &decl.settings, &nested, disposable, findings);
         }
         let Origin::User(_) = setting.origin else {
@@ -69,7 +78,7 @@ fn settings(settings: &Settings, decls: &[SettingDecl], owner: &Owner, disposabl
                 continue;
             }
             if let Some(diagnostic) = violation(constraint, decl, setting, owner) {
-                findings.push(Finding { component: owner.component.clone(), diagnostic });
+                findings.push(Finding { component: owner.component.map(str::to_string), diagnostic });
             }
         }
     }
@@ -99,26 +108,21 @@ fn violation(constraint: &Constraint, decl: &SettingDecl, setting: &Setting, own
     };
     let code = constraint.code;
     let (message, label) = match &constraint.check {
-        Check::Forbid => {
-            (format!("`{}` may not be written in {}", setting.name, owner.description), code.title.to_string())
-        }
+        Check::Forbid => (format!("`{}` may not be written in {}", setting.name, owner), code.title.to_string()),
         Check::Require(required) => {
             if setting.value.same(required) {
                 return None;
             }
-            (
-                format!("{} is not allowed in {}", written(), owner.description),
-                format!("{} requires `{required}`", code.code),
-            )
+            (format!("{} is not allowed in {}", written(), owner), format!("{} requires `{required}`", code.code))
         }
         Check::Avoid(avoided) => {
             if !setting.value.same(avoided) {
                 return None;
             }
             if code.severity == crate::diagnostics::Severity::Warning {
-                (format!("{} in {}: {}", written(), owner.description, code.title), code.title.to_string())
+                (format!("{} in {}: {}", written(), owner, code.title), code.title.to_string())
             } else {
-                (format!("{} is not allowed in {}", written(), owner.description), code.title.to_string())
+                (format!("{} is not allowed in {}", written(), owner), code.title.to_string())
             }
         }
         Check::Min(min) => {
@@ -127,10 +131,7 @@ fn violation(constraint: &Constraint, decl: &SettingDecl, setting: &Setting, own
             if low >= min.bounds()?.0 {
                 return None;
             }
-            (
-                format!("{} is below the minimum of `{}` in {}", written(), min, owner.description),
-                format!("at least `{}`", min),
-            )
+            (format!("{} is below the minimum of `{}` in {}", written(), min, owner), format!("at least `{}`", min))
         }
         Check::Max(max) => {
             let (_, high) = setting.value.bounds()?;
@@ -138,10 +139,7 @@ fn violation(constraint: &Constraint, decl: &SettingDecl, setting: &Setting, own
             if high <= max.bounds()?.1 {
                 return None;
             }
-            (
-                format!("{} is above the maximum of `{}` in {}", written(), max, owner.description),
-                format!("at most `{}`", max),
-            )
+            (format!("{} is above the maximum of `{}` in {}", written(), max, owner), format!("at most `{}`", max))
         }
         Check::Step(step) => {
             let (low, high) = setting.value.bounds()?;
@@ -151,7 +149,7 @@ fn violation(constraint: &Constraint, decl: &SettingDecl, setting: &Setting, own
                 return None;
             }
             (
-                format!("{} is not in steps of `{}` in {}", written(), types::number(step), owner.description),
+                format!("{} is not in steps of `{}` in {}", written(), types::number(step), owner),
                 format!("a multiple of `{}`", types::number(step)),
             )
         }
@@ -159,7 +157,7 @@ fn violation(constraint: &Constraint, decl: &SettingDecl, setting: &Setting, own
             if values.iter().any(|v| v.same(&setting.value)) {
                 return None;
             }
-            (format!("{} is not a value AWS accepts in {}", written(), owner.description), "not accepted".to_string())
+            (format!("{} is not a value AWS accepts in {}", written(), owner), "not accepted".to_string())
         }
     };
     let label = if code.category == codes::Category::Compliance { label } else { format!("{label} ({})", code.title) };
@@ -274,7 +272,7 @@ mod tests {
                     origin: Origin::User(Span::default()),
                     block: None,
                 };
-                let owner = Owner { description: kind.to_string(), component: None, source: "" };
+                let owner = Owner { whose: Whose::Pipeline, component: None, source: "" };
                 for constraint in &decl.constraints {
                     *checked += 1;
                     let found = violation(constraint, decl, &setting, &owner);
