@@ -84,7 +84,18 @@ pub const ENV_FIXED: &[&str] = &["AWS_REGION"];
 /// The environment variable for a field of a component, as the lowering
 /// sets it: `db-main` and `db_main` both give `DB_MAIN_HOST`.
 pub fn env_name(component: &str, field: &str) -> String {
-    format!("{}_{field}", component.to_uppercase().replace('-', "_"))
+    // One string written in place: uppercasing, replacing and formatting
+    // were three.
+    let mut name = String::with_capacity(component.len() + 1 + field.len());
+    for c in component.chars() {
+        match c {
+            '-' => name.push('_'),
+            c => name.extend(c.to_uppercase()),
+        }
+    }
+    name.push('_');
+    name.push_str(field);
+    name
 }
 
 /// The template's logical-id collisions as diagnostics. A collision that a
@@ -130,4 +141,19 @@ pub fn collisions(
         diagnostics.push(diagnostic);
     }
     Ok(diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::env_name;
+
+    #[test]
+    fn env_names_are_uppercased_with_underscores() {
+        for (component, field) in [("db-main", "HOST"), ("db_main", "PORT"), ("q2", "AUTH_TOKEN"), ("straße", "PATH")]
+        {
+            let expected = format!("{}_{field}", component.to_uppercase().replace('-', "_"));
+            assert_eq!(env_name(component, field), expected);
+        }
+        assert_eq!(env_name("db-main", "HOST"), "DB_MAIN_HOST");
+    }
 }
