@@ -91,7 +91,10 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Backup<'_>) {
         );
     }
     // Each type of store the pipeline has, named: a selection by tags alone
-    // would follow the account's opt-in settings, which can leave out S3.
+    // would follow the account's opt-in settings, which can leave out S3. A
+    // type named this way is backed up whatever the opt-in, except Aurora,
+    // whose clusters share the ARN type with RDS clusters: the Aurora opt-in
+    // must be on (the README's once-per-region step checks it).
     let mut types = Vec::new();
     if views.databases().next().is_some() {
         types.push(sub("arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:*"));
