@@ -12,6 +12,7 @@ use crate::lower::json::json;
 use crate::lower::template::{get_att, reference, sub, Resource};
 use crate::lower::{Lowering, Suppression};
 use crate::naming::Named;
+use crate::InternalError;
 use serde_json::Value;
 
 /// Why a bucket the plan covers has no replication configuration.
@@ -31,14 +32,13 @@ pub const PLAN_TAG: &str = "medc:backup-plan";
 /// Tags a store with the plan that covers it, beside the pipeline's tags.
 /// The store's own copy of the shared tag list takes the tag, so that no
 /// other resource carries it.
-fn tag(store: &mut Resource, plan: &Value) {
-    let tag = json!({ "Key": PLAN_TAG, "Value": plan.clone() });
+fn tag(id: &str, store: &mut Resource, plan: &Value) -> Result<(), InternalError> {
     match store.tag_value_mut() {
-        Some(Value::Array(tags)) => tags.push(tag),
-        _ => {
-            let property = if store.kind == "AWS::EFS::FileSystem" { "FileSystemTags" } else { "Tags" };
-            store.properties.insert(property.into(), Value::Array(vec![tag]));
+        Some(Value::Array(tags)) => {
+            tags.push(json!({ "Key": PLAN_TAG, "Value": plan.clone() }));
+            Ok(())
         }
+        _ => Err(InternalError(format!("the backup plan covers `{id}`, whose tags are not a list"))),
     }
 }
 
@@ -55,7 +55,7 @@ pub fn names(base: &str) -> Vec<Named> {
     vec![vault_name(base), plan_name(base)]
 }
 
-pub fn resources(lowering: &mut Lowering<'_>, view: &Backup<'_>) {
+pub fn resources(lowering: &mut Lowering<'_>, view: &Backup<'_>) -> Result<(), InternalError> {
     let backup = view.component;
     let views = lowering.views;
     // The stores a plan covers, by logical id: clusters, file systems, and
@@ -71,12 +71,15 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Backup<'_>) {
         for id in stores.iter().chain(&buckets) {
             lowering.record_waivers(id, backup);
         }
-        return;
+        return Ok(());
     }
     let plan = lowering.named(&plan_name(&lowering.base(&backup.name)));
+    // A store the plan should cover and cannot tag would go unbacked-up
+    // without a word: that is medc's error, never the program's.
     for id in stores.iter().chain(&buckets) {
-        if let Some(store) = lowering.template.resources.get_mut(id) {
-            tag(store, &plan);
+        match lowering.template.resources.get_mut(id) {
+            Some(store) => tag(id, store, &plan)?,
+            None => return Err(InternalError(format!("the backup plan covers `{id}`, which was not lowered"))),
         }
     }
     for id in &buckets {
@@ -163,4 +166,5 @@ pub fn resources(lowering: &mut Lowering<'_>, view: &Backup<'_>) {
             }),
         ),
     );
+    Ok(())
 }

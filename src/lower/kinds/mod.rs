@@ -81,7 +81,7 @@ pub fn resources(lowering: &mut Lowering<'_>, typed: &Typed<'_>) -> Result<(), I
         Typed::Service(service) => service::resources(lowering, service),
         Typed::Api(api) => api::resources(lowering, api)?,
         Typed::Alarms(alarms) => alarms::resources(lowering, alarms),
-        Typed::Backup(backup) => backup::resources(lowering, backup),
+        Typed::Backup(backup) => backup::resources(lowering, backup)?,
     }
     Ok(())
 }
