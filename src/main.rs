@@ -618,8 +618,9 @@ fn parent_path(base: &Path) -> PathBuf {
 /// cloudformation package` reads them). Each file is written atomically.
 /// Only then are the children of an earlier build that this one no longer
 /// has removed (medc's own file names in that folder, nothing else), so
-/// that a failed build leaves the earlier set as it was, and a reader of
-/// the folder never trusts a stack the parent does not deploy.
+/// that a failed build removes nothing (the children written before the
+/// failure are replaced, each whole), and a reader of the folder never
+/// trusts a stack the parent does not deploy.
 fn write_nested(nested: &medc::lower::nest::Nested, base: &Path, compact: bool) -> Result<(), Failure> {
     let failure = |path: &Path| {
         let file = display_name(path);

@@ -394,7 +394,7 @@ impl Template {
     /// The fields in the order and shape of the derived `Serialize`, which
     /// stays the reference: the tests compare both byte for byte.
     fn write<const PRETTY: bool>(&self, w: &mut Writer<PRETTY>) {
-        w.begin_object();
+        w.open('{');
         w.key("AWSTemplateFormatVersion");
         w.string(self.format_version);
         w.key("Description");
@@ -407,20 +407,20 @@ impl Template {
         w.entries(&self.parameters, |w, parameter| parameter.write(w));
         w.key("Rules");
         w.entries(&self.rules, |w, rule| {
-            w.begin_object();
+            w.open('{');
             w.key("Assertions");
-            w.begin_array();
+            w.open('[');
             for assertion in &rule.assertions {
                 w.element();
-                w.begin_object();
+                w.open('{');
                 w.key("Assert");
                 w.value(&assertion.assert);
                 w.key("AssertDescription");
                 w.string(&assertion.assert_description);
-                w.end_object();
+                w.close('}');
             }
-            w.end_array();
-            w.end_object();
+            w.close(']');
+            w.close('}');
         });
         if !self.conditions.is_empty() {
             w.key("Conditions");
@@ -430,27 +430,27 @@ impl Template {
         w.entries(&self.resources, |w, resource| resource.write(w));
         w.key("Outputs");
         w.entries(&self.outputs, |w, output| {
-            w.begin_object();
+            w.open('{');
             w.key("Description");
             w.string(&output.description);
             w.key("Value");
             w.value(&output.value);
             if let Some(export) = &output.export {
                 w.key("Export");
-                w.begin_object();
+                w.open('{');
                 w.key("Name");
                 w.value(&export.name);
-                w.end_object();
+                w.close('}');
             }
-            w.end_object();
+            w.close('}');
         });
-        w.end_object();
+        w.close('}');
     }
 }
 
 impl Parameter {
     fn write<const PRETTY: bool>(&self, w: &mut Writer<PRETTY>) {
-        w.begin_object();
+        w.open('{');
         w.key("Type");
         w.string(self.kind);
         w.key("Description");
@@ -465,13 +465,13 @@ impl Parameter {
                 w.string(value);
             }
         }
-        w.end_object();
+        w.close('}');
     }
 }
 
 impl Resource {
     fn write<const PRETTY: bool>(&self, w: &mut Writer<PRETTY>) {
-        w.begin_object();
+        w.open('{');
         w.key("Type");
         w.string(self.kind);
         if let Some(condition) = &self.condition {
@@ -480,12 +480,12 @@ impl Resource {
         }
         if !self.depends_on.is_empty() {
             w.key("DependsOn");
-            w.begin_array();
+            w.open('[');
             for id in &self.depends_on {
                 w.element();
                 w.string(id);
             }
-            w.end_array();
+            w.close(']');
         }
         for (key, policy) in
             [("DeletionPolicy", self.deletion_policy), ("UpdateReplacePolicy", self.update_replace_policy)]
@@ -504,7 +504,7 @@ impl Resource {
             w.map(&self.metadata);
         }
         w.key("Properties");
-        w.begin_object();
+        w.open('{');
         for (key, value) in &self.properties {
             w.key(key);
             w.member(value);
@@ -513,8 +513,8 @@ impl Resource {
             w.key(tags.property);
             w.value(&tags.value);
         }
-        w.end_object();
-        w.end_object();
+        w.close('}');
+        w.close('}');
     }
 }
 
@@ -623,37 +623,23 @@ impl<const PRETTY: bool> Writer<PRETTY> {
         }
     }
 
+    /// Opens an object (`{`) or an array (`[`).
     #[inline(always)]
-    fn begin_object(&mut self) {
-        self.out.push('{');
+    fn open(&mut self, bracket: char) {
+        self.out.push(bracket);
         self.depth += 1;
         self.first = true;
     }
 
+    /// Closes an object (`}`) or an array (`]`), on a line of its own
+    /// unless it is empty.
     #[inline(always)]
-    fn end_object(&mut self) {
+    fn close(&mut self, bracket: char) {
         self.depth -= 1;
         if !self.first {
             self.newline(false);
         }
-        self.out.push('}');
-        self.first = false;
-    }
-
-    #[inline(always)]
-    fn begin_array(&mut self) {
-        self.out.push('[');
-        self.depth += 1;
-        self.first = true;
-    }
-
-    #[inline(always)]
-    fn end_array(&mut self) {
-        self.depth -= 1;
-        if !self.first {
-            self.newline(false);
-        }
-        self.out.push(']');
+        self.out.push(bracket);
         self.first = false;
     }
 
@@ -729,12 +715,12 @@ impl<const PRETTY: bool> Writer<PRETTY> {
 
     #[inline(always)]
     fn map(&mut self, map: &Map<String, Value>) {
-        self.begin_object();
+        self.open('{');
         for (key, value) in map {
             self.key(key);
             self.member(value);
         }
-        self.end_object();
+        self.close('}');
     }
 
     /// A member of an object or array: a string, the commonest, written
@@ -748,12 +734,12 @@ impl<const PRETTY: bool> Writer<PRETTY> {
     }
 
     fn entries<T>(&mut self, map: &indexmap::IndexMap<String, T>, mut write: impl FnMut(&mut Self, &T)) {
-        self.begin_object();
+        self.open('{');
         for (key, value) in map {
             self.key(key);
             write(self, value);
         }
-        self.end_object();
+        self.close('}');
     }
 
     fn value(&mut self, value: &Value) {
@@ -764,12 +750,12 @@ impl<const PRETTY: bool> Writer<PRETTY> {
             Value::Number(number) => self.number(number),
             Value::String(text) => self.string(text),
             Value::Array(items) => {
-                self.begin_array();
+                self.open('[');
                 for item in items {
                     self.element();
                     self.member(item);
                 }
-                self.end_array();
+                self.close(']');
             }
             Value::Object(map) => self.map(map),
         }
